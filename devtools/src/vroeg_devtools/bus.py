@@ -1,0 +1,109 @@
+"""Kafka helpers for tools and tests: send partner reports, read topics from the beginning."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from vroeg_contracts import topics
+
+
+def bootstrap() -> str:
+    return os.environ.get("VROEG_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.value)
+
+
+async def send_reports(reports: Iterable[tuple[str, dict[str, Any] | bytes]], *, server: str | None = None) -> int:
+    """Publish (partner_id, report) pairs on each partner's report topic, keyed by report id."""
+    producer = AIOKafkaProducer(bootstrap_servers=server or bootstrap(), acks="all", enable_idempotence=True)
+    await producer.start()
+    sent = 0
+    try:
+        futures = []
+        for partner, body in reports:
+            raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+            key = body.get("report_id", "").encode() if isinstance(body, dict) else None
+            futures.append(await producer.send(topics.partner_reports(partner), raw, key=key))
+            sent += 1
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def read_topic(topic: str, *, until: Callable[[list[Record]], bool] | None = None, timeout: float = 60.0,
+                     server: str | None = None, settle: float = 0.0) -> list[Record]:
+    """All records of a topic from the beginning, read until `until(records)` holds (or the end is
+    reached, when `until` is None). Raises TimeoutError with what it saw if `until` never holds."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=server or bootstrap(), enable_auto_commit=False,
+                                auto_offset_reset="earliest")
+    await consumer.start()
+    records: list[Record] = []
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or await _partitions(consumer, topic))]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        deadline = time.monotonic() + timeout
+        while True:
+            batch = await consumer.getmany(timeout_ms=300, max_records=5000)
+            for tp_records in batch.values():
+                records.extend(Record(r.topic, r.partition, r.offset, r.key, r.value or b"",
+                                      {k: v.decode(errors="replace") for k, v in (r.headers or ())})
+                               for r in tp_records)
+            if until is None:
+                ends = await consumer.end_offsets(partitions)
+                positions = [await consumer.position(tp) for tp in partitions]
+                if all(position >= ends[tp] for position, tp in zip(positions, partitions, strict=True)):
+                    return records
+            elif until(records):
+                if settle:
+                    await asyncio.sleep(settle)
+                    until = None  # read what arrived while settling, up to the end
+                    continue
+                return records
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}: condition not met after {timeout}s; read {len(records)} records")
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    for _ in range(50):
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - a fresh consumer knows no topics yet
+        found = consumer.partitions_for_topic(topic)
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    raise LookupError(f"topic {topic} does not exist")
+
+
+def events(records: list[Record], *types: str) -> list[dict[str, Any]]:
+    """Envelopes (as dicts) of the given event types."""
+    out = []
+    for record in records:
+        try:
+            envelope = record.json()
+        except ValueError:
+            continue
+        if not types or envelope.get("event_type") in types:
+            out.append(envelope)
+    return out

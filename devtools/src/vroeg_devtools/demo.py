@@ -1,0 +1,127 @@
+"""The demo: a month of synthetic Ouder-Amstel signals through all four services on the real platform.
+
+It starts the services, feeds the reports, waits until every report is answered and every case has
+taken its steps, prints a summary and leaves the letters in a folder. The platform (Kafka,
+PostgreSQL) is started and stopped around it by `make demo` (deploy/local/demo.sh).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+import uuid
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from vroeg_contracts import topics
+
+from . import bus
+from .stack import Stack
+from .synthetic import month_of_signals
+
+BAD_REPORTS = [
+    # Two reports a partner gets back, with reasons: an impossible postcode, and not JSON at all.
+    ("waternet", {"report_id": "bad-postcode", "partner_id": "waternet",
+                  "arrears": {"category": "water", "municipality_code": "0437", "signal_date": "2026-01-05",
+                              "status": "open", "amount": "80.00", "arrears_since": "2025-11-01"},
+                  "client": {"surname": "Test", "street": "Dorpsstraat", "house_number": 1, "postcode": "0000 XX",
+                             "city": "Ouderkerk aan de Amstel"}}),
+    ("vgz", b"this is not json"),
+]
+
+
+async def run(args: argparse.Namespace) -> int:
+    letters_dir = Path(args.letters).resolve()
+    stack = Stack(env={"OUTREACH_LETTERS_DIR": str(letters_dir), "OUTREACH_CALL_DELAY": args.call_delay,
+                       "OUTREACH_CRISIS_DELAY": args.call_delay, "VROEG_JSON_LOGS": "true"})
+    print(f"Starting intake, matching, outreach and consent (logs in {os.environ.get('VROEG_LOG_DIR', '.vroeg/logs')}) ...")
+    started = time.monotonic()
+    stack.start()
+    try:
+        reports = month_of_signals(seed=args.seed, today=date.today(), reports=args.reports,
+                                   run=f"demo-{uuid.uuid4().hex[:8]}")
+        sent = await bus.send_reports([*reports, *BAD_REPORTS])
+        print(f"Sent {sent} reports from {len({p for p, _ in reports})} partners; waiting for every one to be handled ...")
+        report_ids = {body["report_id"] for _, body in reports}
+        summary = await wait_and_summarise(report_ids, len(BAD_REPORTS), timeout=args.timeout)
+    finally:
+        if not args.keep:
+            stack.stop()
+    letters = sorted(letters_dir.rglob("*.pdf"))
+    print()
+    print("Vroeg demo: a month of signals in Ouder-Amstel")
+    print(f"  reports in              {sent}  (accepted {summary['accepted']}, returned to the partner {summary['rejected']})")
+    print(f"  households at risk      {summary['at_risk']}  (escalated later: {summary['escalated']})")
+    for status, count in sorted(summary["not_picked_up"].items()):
+        print(f"  not picked up           {count}  {status}")
+    print(f"  letters sent            {summary['letters']}  (follow-up letters: {summary['follow_ups']})")
+    print(f"  calls due               {summary['calls']}")
+    print(f"  visits due              {summary['visits']}")
+    print(f"  letters on disk         {len(letters)} PDF files in {letters_dir}")
+    print(f"  took                    {time.monotonic() - started:.1f} s")
+    if args.keep:
+        print("The services keep running (KEEP=1): stop them with `make down`.")
+    return 0 if summary["letters"] and summary["calls"] else 1
+
+
+async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) -> dict:
+    accepted = await bus.read_topic(
+        topics.ARREARS_REPORTED, timeout=timeout,
+        until=lambda rs: {e["payload"]["report_id"] for e in bus.events(rs)} >= report_ids)
+    signal_ids = {e["payload"]["signal_id"] for e in bus.events(accepted) if e["payload"]["report_id"] in report_ids}
+    rejected = 0
+    for partner in ("waternet", "vgz"):
+        rejected += len(await bus.read_topic(topics.partner_rejections(partner), until=lambda rs: len(rs) > 0,
+                                             timeout=timeout))
+
+    decisions = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=timeout, settle=3.0, until=lambda rs: {
+        ref["signal_id"] for e in bus.events(rs) for ref in
+        (e["payload"].get("signals") or [{"signal_id": e["payload"].get("signal_id")}])} >= signal_ids)
+    ours = [e for e in bus.events(decisions) if _mentions(e, signal_ids)]
+    at_risk = [e for e in ours if e["event_type"] == "HouseholdAtRisk"]
+    escalated = [e for e in ours if e["event_type"] == "HouseholdRiskEscalated"]
+    case_ids = {e["payload"]["episode_id"] for e in at_risk}
+    final_action = {e["payload"]["episode_id"]: e["payload"]["action"] for e in [*at_risk, *escalated]}
+    needs_contact = {c for c, action in final_action.items() if action != "letter_only"}
+
+    def settled(records: list[bus.Record]) -> bool:
+        evs = [e for e in bus.events(records) if e["payload"].get("case_id") in case_ids]
+        lettered = {e["payload"]["case_id"] for e in evs if e["event_type"] == "LetterSent"}
+        contacted = {e["payload"]["case_id"] for e in evs if e["event_type"] in ("CallDue", "VisitDue")
+                     or (e["event_type"] == "LetterSent" and e["payload"]["letter_kind"] == "follow_up")}
+        return lettered >= case_ids and contacted >= needs_contact
+
+    case_events = [e for e in bus.events(await bus.read_topic(topics.OUTREACH_CASE_EVENTS, until=settled,
+                                                                timeout=timeout, settle=1.0))
+                   if e["payload"].get("case_id") in case_ids]
+    kinds = Counter(e["event_type"] if e["event_type"] != "LetterSent" else f"letter:{e['payload']['letter_kind']}"
+                    for e in case_events)
+    return {
+        "accepted": len(signal_ids), "rejected": rejected, "at_risk": len(at_risk), "escalated": len(escalated),
+        "not_picked_up": Counter(e["payload"]["ddas_status"] for e in ours if e["event_type"] == "SignalNotPickedUp"),
+        "letters": kinds["letter:first"] + kinds["letter:follow_up"], "follow_ups": kinds["letter:follow_up"],
+        "calls": kinds["CallDue"], "visits": kinds["VisitDue"],
+    }
+
+
+def _mentions(envelope: dict, signal_ids: set[str]) -> bool:
+    payload = envelope["payload"]
+    return payload.get("signal_id") in signal_ids or any(s["signal_id"] in signal_ids for s in payload.get("signals", []))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=437)
+    parser.add_argument("--letters", default="out/letters", help="folder the letters are written to")
+    parser.add_argument("--call-delay", default="PT5S", help="ISO-8601 delay from letter to call (P7D in production)")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--keep", action="store_true", help="leave the services running")
+    raise SystemExit(asyncio.run(run(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()

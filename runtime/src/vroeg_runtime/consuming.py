@@ -1,0 +1,141 @@
+"""Durable consumption: handle a Kafka message, retry with backoff, dead-letter what cannot be
+handled, and acknowledge (commit the offset) only after the work or the dead letter is durable.
+
+FastStream's default ACK_FIRST would commit before the work is done (at-most-once), so every
+subscriber here uses AckPolicy.MANUAL and this module decides when to ack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import ValidationError
+
+from vroeg_contracts import topics
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    first_backoff: float = 0.2
+    max_backoff: float = 10.0
+
+    def backoff(self, attempt: int) -> float:
+        # Exponential with jitter, so a failing dependency is not hammered in lock-step.
+        base = min(self.first_backoff * 2 ** (attempt - 1), self.max_backoff)
+        return base * random.uniform(0.8, 1.2)
+
+
+class PermanentError(Exception):
+    """The message can never be handled (retrying cannot help): dead-letter it at once."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a handler gets: the raw bytes and where they came from."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str]
+
+    @property
+    def message_id(self) -> str:
+        """A stable id for this record, the same on every redelivery."""
+        return f"{self.topic}:{self.partition}:{self.offset}"
+
+
+def describe_error(error: BaseException) -> str:
+    """An error description that never echoes the input (it may hold personal data)."""
+    if isinstance(error, ValidationError):
+        parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors(include_input=False)]
+        return f"ValidationError: {'; '.join(parts)}"[:2000]
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+Handler = Callable[[Delivery], Awaitable[None]]
+Protect = Callable[[bytes], bytes]
+
+
+class DurableConsumer:
+    def __init__(self, *, service: str, broker: KafkaBroker, handler: Handler,
+                 retry: RetryPolicy = RetryPolicy(), protect_dead_letter: Protect | None = None) -> None:
+        self._service = service
+        self._broker = broker
+        self._handler = handler
+        self._retry = retry
+        self._protect = protect_dead_letter or (lambda raw: raw)
+        self.dead_lettered = 0
+
+    async def process(self, delivery: Delivery) -> None:
+        """Handle one record; return only when it is handled or dead-lettered (then ack is safe)."""
+        for attempt in range(1, self._retry.max_attempts + 1):
+            try:
+                await self._handler(delivery)
+                return
+            except PermanentError as error:
+                await self._dead_letter(delivery, error, attempt)
+                return
+            except Exception as error:
+                if attempt == self._retry.max_attempts:
+                    await self._dead_letter(delivery, error, attempt)
+                    return
+                delay = self._retry.backoff(attempt)
+                log.warning("handler_failed_retrying", topic=delivery.topic, offset=delivery.offset,
+                            attempt=attempt, retry_in_s=round(delay, 3), error=describe_error(error))
+                await asyncio.sleep(delay)
+
+    async def _dead_letter(self, delivery: Delivery, error: BaseException, attempts: int) -> None:
+        headers = {
+            **{f"original.{k}": v for k, v in delivery.headers.items() if k in {"event_id", "event_type", "correlation_id"}},
+            "original.topic": delivery.topic,
+            "original.partition": str(delivery.partition),
+            "original.offset": str(delivery.offset),
+            "error": describe_error(error),
+            "attempts": str(attempts),
+            "service": self._service,
+        }
+        await self._broker.publish(self._protect(delivery.value), topic=topics.dead_letters(self._service),
+                                   key=delivery.key, headers=headers)
+        self.dead_lettered += 1
+        log.error("message_dead_lettered", topic=delivery.topic, partition=delivery.partition,
+                  offset=delivery.offset, error=headers["error"], attempts=attempts)
+
+
+def subscribe(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
+              consumer: DurableConsumer) -> Any:
+    """Register `consumer` on the topics: consumer group from the earliest offset, manual ack."""
+
+    @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest",
+                       ack_policy=AckPolicy.MANUAL, max_records=1)
+    async def on_record(msg: KafkaMessage) -> None:
+        record = msg.raw_message
+        delivery = Delivery(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value or b"",
+            headers={k: (v.decode(errors="replace") if isinstance(v, bytes) else str(v)) for k, v in (record.headers or ())},
+        )
+        try:
+            await consumer.process(delivery)
+        except BaseException:
+            # Rewind to this record, so a later ack cannot commit past work that was never done.
+            await msg.nack()
+            raise
+        await msg.ack()
+
+    return on_record

@@ -1,0 +1,65 @@
+"""Structured logging: JSON lines in production, readable console in development, and a guard that
+keeps personal data out of every log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+# Keys that name personal data. A log call that passes one of them gets the value replaced: the
+# guard must not depend on every developer remembering the rule.
+PERSONAL_KEYS = frozenset({
+    "name", "initials", "prefix", "surname", "bsn", "birth_date", "street", "house_number",
+    "house_letter", "house_number_addition", "postcode", "city", "address", "phone", "email",
+    "client", "contact",
+})
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w])(\+31|0031|0)[1-9](?:[\s-]?\d){8}(?!\d)")
+_BSN_LIKE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
+_POSTCODE = re.compile(r"(?<![\w])[1-9]\d{3}\s?[A-Za-z]{2}(?![\w])")
+REDACTED = "[redacted]"
+
+
+def redact_text(text: str) -> str:
+    for pattern in (_EMAIL, _PHONE, _BSN_LIKE, _POSTCODE):
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def strip_personal_data(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    for key in list(event_dict):
+        if key in PERSONAL_KEYS:
+            event_dict[key] = REDACTED
+        elif isinstance(event_dict[key], str):
+            event_dict[key] = redact_text(event_dict[key])
+    return event_dict
+
+
+def configure(service: str, *, json_logs: bool = True, level: str = "INFO") -> None:
+    """Route structlog and the standard library (FastStream, uvicorn, aiokafka) through one pipeline."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        lambda _, __, ed: {**ed, "service": service},
+        structlog.processors.format_exc_info,
+        strip_personal_data,
+    ]
+    renderer: Any = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("aiokafka").setLevel("WARNING")

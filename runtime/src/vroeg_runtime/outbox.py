@@ -1,0 +1,135 @@
+"""The transactional outbox: `add` stores an outgoing message in the caller's transaction; the
+`OutboxRelay` publishes stored messages to Kafka in order and marks them published."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from typing import Any, Protocol
+
+import asyncpg
+import structlog
+
+from vroeg_contracts.envelope import Envelope
+
+log = structlog.get_logger(__name__)
+
+
+async def add(conn: asyncpg.Connection, envelope: Envelope[Any], *, topic: str | None = None,
+              key: str | None = None, headers: dict[str, str] | None = None) -> None:
+    """Store an event for publishing. Call inside the transaction that stores the state it reports."""
+    await add_raw(
+        conn,
+        event_id=envelope.event_id,
+        topic=topic or envelope.payload.topic,
+        key=(key if key is not None else envelope.household_key),
+        payload=envelope.to_bytes(),
+        headers={"event_type": envelope.event_type, "event_id": str(envelope.event_id),
+                 "correlation_id": str(envelope.correlation_id), **(headers or {})},
+    )
+
+
+async def add_raw(conn: asyncpg.Connection, *, event_id: uuid.UUID, topic: str, key: str | None,
+                  payload: bytes, headers: dict[str, str]) -> None:
+    """Store a message that is not an envelope (a rejection to a partner, say)."""
+    await conn.execute(
+        "INSERT INTO outbox (event_id, topic, key, payload, headers) VALUES ($1, $2, $3, $4, $5::jsonb)"
+        " ON CONFLICT (event_id) DO NOTHING",
+        event_id, topic, key.encode() if key is not None else None, payload, json.dumps(headers),
+    )
+
+
+class Publisher(Protocol):
+    async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
+        """Publish (topic, key, payload, headers) messages and return once the broker confirmed all."""
+
+
+class OutboxRelay:
+    """Publishes the outbox in `seq` order. One relay per service database keeps per-key order."""
+
+    def __init__(self, pool: asyncpg.Pool, publisher: Publisher, *, batch_size: int = 500,
+                 idle_wait: float = 1.0, retry_backoff: float = 0.5, max_backoff: float = 10.0) -> None:
+        self._pool = pool
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._idle_wait = idle_wait
+        self._retry_backoff = retry_backoff
+        self._max_backoff = max_backoff
+        self._wakeup = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener_conn: asyncpg.Connection | None = None
+        self.published = 0
+
+    async def start(self) -> None:
+        self._listener_conn = await self._pool.acquire()
+        await self._listener_conn.add_listener("outbox", self._on_notify)
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        """Finish the batch in flight, then stop; what is left is published at the next start."""
+        self._stopping.set()
+        self._wakeup.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._listener_conn is not None:
+            with contextlib.suppress(Exception):
+                await self._listener_conn.remove_listener("outbox", self._on_notify)
+            await self._pool.release(self._listener_conn)
+            self._listener_conn = None
+
+    def _on_notify(self, *_: object) -> None:
+        self._wakeup.set()
+
+    async def backlog(self) -> int:
+        return await self._pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            self._wakeup.clear()
+            try:
+                sent = await self.relay_once()
+                failures = 0
+            except Exception:
+                failures += 1
+                delay = min(self._retry_backoff * 2 ** (failures - 1), self._max_backoff)
+                log.exception("outbox_relay_failed", retry_in_s=delay)
+                await self._sleep(delay)
+                continue
+            if sent < self._batch_size:
+                await self._sleep(self._idle_wait)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+
+    async def relay_once(self) -> int:
+        """Publish one batch; returns how many messages it published."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT seq, topic, key, payload, headers FROM outbox WHERE published_at IS NULL"
+                " ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self._batch_size,
+            )
+            if not rows:
+                return 0
+            await self._publisher.publish_many(
+                [(r["topic"], r["key"], r["payload"], json.loads(r["headers"])) for r in rows]
+            )
+            await conn.execute(
+                "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
+                [r["seq"] for r in rows],
+            )
+        self.published += len(rows)
+        return len(rows)
+
+    async def purge_published(self, older_than_seconds: int = 86_400) -> int:
+        result = await self._pool.execute(
+            "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)",
+            older_than_seconds,
+        )
+        return int(result.split()[-1])

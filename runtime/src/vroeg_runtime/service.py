@@ -1,0 +1,152 @@
+"""The life of one service process: database pool and migrations, the Kafka broker, the outbox
+relay and background loops, health endpoints, and a graceful stop on SIGTERM (uvicorn's)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import structlog
+import uvicorn
+from fastapi import FastAPI, Response
+from faststream.kafka import KafkaBroker
+
+from . import migrations
+from .outbox import OutboxRelay
+
+log = structlog.get_logger(__name__)
+
+Loop = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+class BrokerPublisher:
+    """Publishes outbox rows through the service's broker, awaiting every confirmation."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self._broker = broker
+
+    async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
+        pending = [
+            await self._broker.publish(payload, topic=topic, key=key, headers=headers, no_confirm=True)
+            for topic, key, payload, headers in messages
+        ]
+        await asyncio.gather(*pending)
+
+
+@dataclass
+class ServiceRuntime:
+    name: str
+    version: str
+    database_url: str
+    kafka_bootstrap: str
+    migrations_dir: Path
+    loops: list[Loop] = field(default_factory=list)
+    broker: KafkaBroker = field(init=False)
+    pool: asyncpg.Pool | None = field(init=False, default=None)
+    relay: OutboxRelay | None = field(init=False, default=None)
+    _tasks: list[asyncio.Task[None]] = field(init=False, default_factory=list)
+    stopping: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        # Idempotent producer with acks=all: a retried send is not written twice by the broker.
+        self.broker = KafkaBroker(self.kafka_bootstrap, client_id=f"vroeg-{self.name}",
+                                  enable_idempotence=True, acks="all", graceful_timeout=20.0)
+
+    @property
+    def db(self) -> asyncpg.Pool:
+        assert self.pool is not None, "service not started"
+        return self.pool
+
+    async def start(self) -> None:
+        self.pool = await asyncpg.create_pool(self.database_url, min_size=2, max_size=10)
+        async with self.pool.acquire() as conn:
+            await migrations.migrate(conn, self.name, self.migrations_dir)
+        await self.broker.start()
+        self.relay = OutboxRelay(self.pool, BrokerPublisher(self.broker))
+        await self.relay.start()
+        self._tasks = [asyncio.create_task(self._guarded(loop), name=getattr(loop, "__name__", "loop")) for loop in self.loops]
+        log.info("service_started", version=self.version)
+
+    async def _guarded(self, loop: Loop) -> None:
+        # A background loop that dies must not die silently, nor spin: log and restart it after a pause.
+        while not self.stopping.is_set():
+            try:
+                await loop(self)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background_loop_failed", loop=getattr(loop, "__name__", "loop"))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), timeout=2.0)
+
+    async def stop(self) -> None:
+        """Drain: stop taking messages and let handlers in flight finish, then stop the rest."""
+        log.info("service_stopping")
+        self.stopping.set()
+        await self.broker.stop()  # waits for handlers in flight (graceful_timeout)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.relay is not None:
+            await self.relay.stop()
+        if self.pool is not None:
+            await self.pool.close()
+        log.info("service_stopped")
+
+    async def sleep_unless_stopping(self, seconds: float) -> bool:
+        """Sleep; True if the service is stopping (a loop should then return)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
+        return self.stopping.is_set()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": False, "migrations": False, "broker": False}
+        try:
+            async with self.db.acquire(timeout=2) as conn:
+                checks["database"] = await conn.fetchval("SELECT 1") == 1
+                checks["migrations"] = await migrations.pending_count(conn, self.name, self.migrations_dir) == 0
+        except Exception:
+            pass
+        with contextlib.suppress(Exception):
+            checks["broker"] = bool(await self.broker.ping(timeout=2.0))
+        return checks
+
+
+def create_http_app(runtime: ServiceRuntime, *, title: str) -> FastAPI:
+    """The service's HTTP app: health endpoints, with the runtime started and stopped by its lifespan."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, version=runtime.version, lifespan=lifespan)
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict[str, str]:
+        return {"status": "alive", "service": runtime.name, "version": runtime.version}
+
+    @app.get("/health/ready", tags=["health"])
+    async def ready(response: Response) -> dict[str, object]:
+        checks = await runtime.readiness()
+        ok = all(checks.values())
+        response.status_code = 200 if ok else 503
+        return {"ready": ok, "checks": checks}
+
+    return app
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    # uvicorn turns SIGTERM into a lifespan shutdown, which drains the runtime.
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=30)

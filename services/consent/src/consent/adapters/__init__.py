@@ -1,0 +1,1 @@
+"""Consent's adapters: the PostgreSQL repository."""

@@ -1,0 +1,1 @@
+"""Consent's domain: consent records and the share gate."""

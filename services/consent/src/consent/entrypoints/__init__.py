@@ -1,0 +1,1 @@
+"""Consent's entrypoints: the Kafka subscriber and the HTTP API."""

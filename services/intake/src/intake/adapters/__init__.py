@@ -1,0 +1,1 @@
+"""Intake's adapters: the PostgreSQL repository and the privacy keys."""

@@ -1,0 +1,34 @@
+"""Pseudonyms and sealing for intake: the only service that sees a resident's details in plain text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vroeg_contracts.partner_report import Client
+from vroeg_contracts.privacy import ContactDetails, SealedContact, household_key, person_key, seal
+from vroeg_runtime.settings import PlatformSettings
+
+
+@dataclass
+class Privacy:
+    platform: PlatformSettings
+    outreach_key_id: str
+    _secrets: dict[str, bytes] = field(default_factory=dict)
+    _public_key: bytes | None = None
+
+    def _secret(self, municipality_code: str) -> bytes:
+        if municipality_code not in self._secrets:
+            self._secrets[municipality_code] = self.platform.municipality_secret(municipality_code)
+        return self._secrets[municipality_code]
+
+    def household_key(self, municipality_code: str, client: Client) -> str:
+        return household_key(self._secret(municipality_code), client.postcode, client.house_number,
+                             client.house_letter, client.house_number_addition)
+
+    def person_key(self, municipality_code: str, client: Client) -> str | None:
+        return person_key(self._secret(municipality_code), client.bsn) if client.bsn else None
+
+    def seal(self, client: Client) -> SealedContact:
+        if self._public_key is None:
+            self._public_key = self.platform.outreach_public_key(self.outreach_key_id)
+        return seal(ContactDetails.model_validate(client.model_dump()), self._public_key, self.outreach_key_id)

@@ -1,0 +1,1 @@
+"""Matching's adapters: the PostgreSQL repository."""

@@ -1,0 +1,1 @@
+"""Matching's domain: signals, the policy, and the pure, order-independent assessment of a household."""

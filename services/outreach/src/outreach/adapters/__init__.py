@@ -1,0 +1,1 @@
+"""Outreach's adapters: repository, letter rendering and the mail channels."""

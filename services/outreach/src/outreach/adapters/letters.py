@@ -1,0 +1,108 @@
+"""Letters: a Jinja2 template per municipality, rendered to text and then to PDF with fpdf2."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from vroeg_contracts.partner_report import Category
+from vroeg_contracts.privacy import ContactDetails
+
+# Plain Dutch names of what each category is, for the letter.
+CATEGORY_IN_DUTCH: dict[Category, str] = {
+    Category.RENT: "huur",
+    Category.ENERGY: "energie",
+    Category.WATER: "drinkwater",
+    Category.HEALTH_INSURANCE: "zorgverzekering",
+    Category.CAK: "zorgverzekering (CAK)",
+    Category.MORTGAGE: "hypotheek",
+    Category.STUDENT_DEBT: "studieschuld (DUO)",
+    Category.TAX_OFFICE: "belasting (Belastingdienst)",
+    Category.BENEFITS: "toeslagen",
+    Category.MUNICIPAL_TAX: "gemeentelijke belastingen",
+    Category.OTHER: "een vaste last",
+}
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december"]
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def dutch_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def join_dutch(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+@dataclass(frozen=True)
+class LetterSignal:
+    partner_id: str
+    category: Category
+    amount: str | None
+    arrears_since: date | None
+
+
+class LetterWriter:
+    def __init__(self, templates_dir: Path, municipality_code: str) -> None:
+        self._dir = templates_dir / municipality_code
+        self.municipality: dict[str, Any] = tomllib.loads((self._dir / "municipality.toml").read_text())
+        self._env = Environment(loader=FileSystemLoader(self._dir), undefined=StrictUndefined, autoescape=False,
+                                keep_trailing_newline=True)
+
+    def partner_name(self, partner_id: str) -> str:
+        return self.municipality.get("partners", {}).get(partner_id, partner_id)
+
+    def render_text(self, kind: str, *, contact: ContactDetails, signals: list[LetterSignal], sent_on: date,
+                    reference: str, next_step: str | None) -> str:
+        partners = sorted({self.partner_name(s.partner_id) for s in signals})
+        name = " ".join(p for p in (contact.initials, contact.prefix, contact.surname) if p)
+        number = "".join(str(p) for p in (contact.house_number or "", contact.house_letter or ""))
+        number += f"-{contact.house_number_addition}" if contact.house_number_addition else ""
+        postcode = contact.postcode or ""
+        recipient = {
+            "name": name,
+            "salutation": f"heer/mevrouw {' '.join(p for p in ((contact.prefix or '').capitalize(), contact.surname) if p)}",
+            "street_line": f"{contact.street or ''} {number}".strip(),
+            "postcode_city": f"{postcode[:4]} {postcode[4:]}  {(contact.city or '').upper()}".strip(),
+        }
+        return self._env.get_template(f"{kind}.txt.j2").render(
+            municipality=self.municipality, recipient=recipient, sent_on=dutch_date(sent_on), reference=reference,
+            partners_sentence=join_dutch(partners), partners_short=join_dutch(partners), next_step=next_step,
+            holds_phone=bool(contact.phone), holds_email=bool(contact.email), holds_bsn=bool(contact.bsn),
+            signals=[{"partner": self.partner_name(s.partner_id), "kind": CATEGORY_IN_DUTCH[s.category],
+                      "amount": s.amount.replace(".", ",") if s.amount else None,
+                      "since": dutch_date(s.arrears_since) if s.arrears_since else "onbekend"} for s in signals],
+        )
+
+
+def to_pdf(text: str, *, title: str) -> bytes:
+    """Lay the letter's text out on A4. `## ` lines become headings."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.set_margins(25, 20, 25)
+    pdf.add_page()
+    if (DEJAVU / "DejaVuSans.ttf").exists():
+        pdf.add_font("letter", "", str(DEJAVU / "DejaVuSans.ttf"))
+        pdf.add_font("letter", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
+        family = "letter"
+    else:  # core font: Latin-1 only, so other characters are replaced
+        family = "helvetica"
+        text = text.encode("latin-1", errors="replace").decode("latin-1")
+    for line in text.splitlines():
+        if line.startswith("## "):
+            pdf.set_font(family, "B", 12)
+            pdf.ln(2)
+            pdf.multi_cell(0, 6, line[3:], new_x="LMARGIN", new_y="NEXT")
+        elif line.strip():
+            pdf.set_font(family, "", 10.5)
+            pdf.multi_cell(0, 5.2, line, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.ln(3)
+    return bytes(pdf.output())

@@ -1,0 +1,51 @@
+"""Mail channels for letters. Sending is idempotent by letter id, because the schedule may retry a
+letter whose sending was interrupted before it was recorded."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+
+class Mailbox(Protocol):
+    async def send(self, letter_id: uuid.UUID, pdf: bytes, *, municipality_code: str) -> str:
+        """Deliver a letter; return a reference to where it went."""
+
+
+class FolderMailbox:
+    """The default: letters land as PDF files in a folder (for printing by hand, or inspection)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def send(self, letter_id: uuid.UUID, pdf: bytes, *, municipality_code: str) -> str:
+        target = self.folder / municipality_code / f"{letter_id}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".pdf.part")
+        temporary.write_bytes(pdf)
+        os.replace(temporary, target)  # atomic: a crash never leaves half a letter
+        return str(target)
+
+
+class PrintHouseMailbox:
+    """How a print-and-mail house (or a digital mailbox such as MijnOverheid Berichtenbox) plugs in:
+    an HTTP API that takes the PDF and an idempotency key, so a retried send is not printed twice."""
+
+    def __init__(self, base_url: str, api_key: str, client: httpx.AsyncClient | None = None) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._client = client or httpx.AsyncClient(timeout=30)
+
+    async def send(self, letter_id: uuid.UUID, pdf: bytes, *, municipality_code: str) -> str:
+        response = await self._client.post(
+            f"{self._base_url}/letters",
+            headers={"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": str(letter_id)},
+            files={"letter": (f"{letter_id}.pdf", pdf, "application/pdf")},
+            data={"sender": municipality_code},
+        )
+        response.raise_for_status()
+        return str(response.json().get("tracking_id", letter_id))

@@ -1,0 +1,1 @@
+"""Outreach's domain: the contact plan of a case and the working-day calendar."""
