@@ -33,4 +33,4 @@ test: venv
 	@bash deploy/local/isolated.sh test 100 $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 unit: venv
-	$(PYTHON) -m pytest -m "not kafka" $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -m "not platform" $(PYTEST_ARGS)

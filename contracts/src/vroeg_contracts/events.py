@@ -148,6 +148,18 @@ class VisitDue(Event):
     letter_id: uuid.UUID
 
 
+class CaseClosed(Event):
+    """Outreach closed a case with a DDAS outcome (`EnumEindresultaat`)."""
+
+    event_type = "CaseClosed"
+    topic = topics.OUTREACH_CASE_EVENTS
+
+    case_id: uuid.UUID
+    outcome: str
+    closed_at: datetime
+    unreached_attempts: int = 0
+
+
 class DataShareRequested(Event):
     """Someone wants to share a resident's data outside the municipality; consent decides."""
 
@@ -177,3 +189,25 @@ class DataShareDenied(Event):
 
     request_id: uuid.UUID
     reason: str
+
+
+class ErasureRequested(Event):
+    """Consent asks every service to delete what it holds about a household (AVG art. 17 or 21)."""
+
+    event_type = "ErasureRequested"
+    topic = topics.ERASURE_REQUESTED
+
+    request_id: uuid.UUID
+    person_key: str | None
+    reason: Literal["objection", "right_to_erasure", "retention"]
+
+
+class ErasureCompleted(Event):
+    """A service deleted a household's data for an erasure request; counts only, never content."""
+
+    event_type = "ErasureCompleted"
+    topic = topics.ERASURE_COMPLETED
+
+    request_id: uuid.UUID
+    service: str
+    deleted: dict[str, int]

@@ -7,6 +7,9 @@ MATCHING_DECISIONS = "vroeg.matching.decisions.v1"
 OUTREACH_CASE_EVENTS = "vroeg.outreach.case-events.v1"
 DATA_SHARE_REQUESTED = "vroeg.outreach.data-share-requested.v1"
 DATA_SHARE_DECIDED = "vroeg.consent.data-share-decided.v1"
+# Erasure: consent asks every service, each answers on the shared completion topic.
+ERASURE_REQUESTED = "vroeg.consent.erasure-requested.v1"
+ERASURE_COMPLETED = "vroeg.erasure-completed.v1"
 
 
 def partner_reports(partner_id: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import asyncpg
@@ -12,6 +12,7 @@ import asyncpg
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ArrearsReported
+from vroeg_contracts.partner_messages import FieldReason, ReportRejected
 from vroeg_runtime import outbox
 
 from .adapters.privacy import Privacy
@@ -105,9 +106,9 @@ async def _reject(repo: ReportRepository, *, raw: bytes, sender: str, channel: s
     rejection_id = await repo.add_rejection(raw_report_id=raw_report_id, partner_id=sender, report_id=report_id,
                                             raw=raw, reasons=reasons)
     # The partner hears back on its own topic; the message names fields and reasons, never values.
-    message = {"rejection_id": str(rejection_id), "partner_id": sender, "report_id": report_id,
-               "channel": channel, "reasons": reasons}
+    message = ReportRejected(rejection_id=rejection_id, partner_id=sender, report_id=report_id, channel=channel,
+                             rejected_at=datetime.now(UTC), reasons=[FieldReason(**r) for r in reasons])
     await outbox.add_raw(repo.conn, event_id=rejection_id, topic=topics.partner_rejections(sender),
-                         key=report_id or str(rejection_id), payload=json.dumps(message).encode(),
+                         key=report_id or str(rejection_id), payload=message.model_dump_json().encode(),
                          headers={"event_type": "ReportRejected", "event_id": str(rejection_id)})
     return ReportOutcome("rejected", report_id, reasons=tuple(errors))
