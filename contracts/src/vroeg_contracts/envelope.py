@@ -27,6 +27,14 @@ class Event(BaseModel):
 
 _REGISTRY: dict[str, type[Event]] = {}
 
+# Correlation ids derive from a report's idempotency key, so every event about one report, in every
+# service, can be found from (partner_id, report_id) alone.
+_CORRELATION_NAMESPACE = uuid.UUID("0b6a4f0e-3f55-4c52-9d2f-6f3b8c7d1a10")
+
+
+def correlation_id_of(partner_id: str, report_id: str) -> uuid.UUID:
+    return uuid.uuid5(_CORRELATION_NAMESPACE, f"{partner_id}/{report_id}")
+
 
 PayloadT = TypeVar("PayloadT", bound=Event)
 

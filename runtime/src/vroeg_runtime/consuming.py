@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
 from vroeg_contracts import topics
+
+from . import metrics
+from .telemetry import annotate
 
 log = structlog.get_logger(__name__)
 
@@ -72,6 +76,7 @@ Protect = Callable[[bytes], bytes]
 class DurableConsumer:
     def __init__(self, *, service: str, broker: KafkaBroker, handler: Handler,
                  retry: RetryPolicy = RetryPolicy(), protect_dead_letter: Protect | None = None) -> None:
+        self.service = service
         self._service = service
         self._broker = broker
         self._handler = handler
@@ -81,17 +86,28 @@ class DurableConsumer:
 
     async def process(self, delivery: Delivery) -> None:
         """Handle one record; return only when it is handled or dead-lettered (then ack is safe)."""
+        started = time.perf_counter()
+        ids = {"message_id": delivery.message_id, "event_id": delivery.headers.get("event_id"),
+               "event_type": delivery.headers.get("event_type"),
+               "correlation_id": delivery.headers.get("correlation_id")}
+        annotate(**ids)
+        with structlog.contextvars.bound_contextvars(**{k: v for k, v in ids.items() if v}):
+            outcome = await self._attempt(delivery)
+        metrics.HANDLED.labels(self._service, delivery.topic, outcome).inc()
+        metrics.PROCESSING_SECONDS.labels(self._service, delivery.topic).observe(time.perf_counter() - started)
+
+    async def _attempt(self, delivery: Delivery) -> str:
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
                 await self._handler(delivery)
-                return
+                return "handled"
             except PermanentError as error:
                 await self._dead_letter(delivery, error, attempt)
-                return
+                return "dead_lettered"
             except Exception as error:
                 if attempt == self._retry.max_attempts:
                     await self._dead_letter(delivery, error, attempt)
-                    return
+                    return "dead_lettered"
                 delay = self._retry.backoff(attempt)
                 log.warning("handler_failed_retrying", topic=delivery.topic, offset=delivery.offset,
                             attempt=attempt, retry_in_s=round(delay, 3), error=describe_error(error))
@@ -137,5 +153,17 @@ def subscribe(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
             await msg.nack()
             raise
         await msg.ack()
+        _record_lag(msg, consumer.service, record.topic, record.partition, record.offset)
 
     return on_record
+
+
+def _record_lag(msg: KafkaMessage, service: str, topic: str, partition: int, offset: int) -> None:
+    highwater = getattr(getattr(msg, "consumer", None), "highwater", None)
+    if highwater is None:
+        return
+    from aiokafka import TopicPartition
+
+    high = highwater(TopicPartition(topic, partition))
+    if high is not None:
+        metrics.CONSUMER_LAG.labels(service, topic, str(partition)).set(max(high - offset - 1, 0))

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 
 # Keys that name personal data. A log call that passes one of them gets the value replaced: the
 # guard must not depend on every developer remembering the rule.
@@ -39,6 +40,15 @@ def strip_personal_data(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str
     return event_dict
 
 
+def add_trace_ids(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """Trace and span id of the current span, so a log line can be found from a trace and back."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event_dict["trace_id"] = format(context.trace_id, "032x")
+        event_dict["span_id"] = format(context.span_id, "016x")
+    return event_dict
+
+
 def configure(service: str, *, json_logs: bool = True, level: str = "INFO") -> None:
     """Route structlog and the standard library (FastStream, uvicorn, aiokafka) through one pipeline."""
     shared: list[Any] = [
@@ -46,6 +56,7 @@ def configure(service: str, *, json_logs: bool = True, level: str = "INFO") -> N
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         lambda _, __, ed: {**ed, "service": service},
+        add_trace_ids,
         structlog.processors.format_exc_info,
         strip_personal_data,
     ]
@@ -63,3 +74,6 @@ def configure(service: str, *, json_logs: bool = True, level: str = "INFO") -> N
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiokafka").setLevel("WARNING")
+    # One line per received and processed message is too much at national volume; our consumers
+    # log what they decided.
+    logging.getLogger("vroeg.faststream").setLevel("WARNING")

@@ -12,7 +12,12 @@ from typing import Any, Protocol
 import asyncpg
 import structlog
 
+from opentelemetry import trace
+
 from vroeg_contracts.envelope import Envelope
+
+from . import metrics
+from .telemetry import SPAN_ATTRIBUTE_PREFIX, continued, inject_into
 
 log = structlog.get_logger(__name__)
 
@@ -34,6 +39,8 @@ async def add(conn: asyncpg.Connection, envelope: Envelope[Any], *, topic: str |
 async def add_raw(conn: asyncpg.Connection, *, event_id: uuid.UUID, topic: str, key: str | None,
                   payload: bytes, headers: dict[str, str]) -> None:
     """Store a message that is not an envelope (a rejection to a partner, say)."""
+    # The trace context travels with the row, so the relay's publish continues this trace.
+    headers = inject_into(dict(headers))
     await conn.execute(
         "INSERT INTO outbox (event_id, topic, key, payload, headers) VALUES ($1, $2, $3, $4, $5::jsonb)"
         " ON CONFLICT (event_id) DO NOTHING",
@@ -43,16 +50,33 @@ async def add_raw(conn: asyncpg.Connection, *, event_id: uuid.UUID, topic: str, 
 
 class Publisher(Protocol):
     async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
-        """Publish (topic, key, payload, headers) messages and return once the broker confirmed all."""
+        """Publish (topic, key, payload, headers) messages and return once the broker confirmed all.
+        Each message is published in the trace context stored in its headers."""
+
+
+_tracer = trace.get_tracer(__name__)
+
+
+async def publish_in_stored_context(publish, topic: str, key: bytes | None, payload: bytes,  # type: ignore[no-untyped-def]
+                                    headers: dict[str, str], **options):
+    """Run `publish(...)` inside the trace context saved with the outbox row, in a span of its own."""
+    with continued(headers), _tracer.start_as_current_span(f"outbox relay {topic}", kind=trace.SpanKind.INTERNAL) as span:
+        for name in ("event_id", "event_type", "correlation_id"):
+            if name in headers:
+                span.set_attribute(SPAN_ATTRIBUTE_PREFIX + name, headers[name])
+        return await publish(payload, topic=topic, key=key,
+                             headers={k: v for k, v in headers.items() if k not in ("traceparent", "tracestate")},
+                             **options)
 
 
 class OutboxRelay:
     """Publishes the outbox in `seq` order. One relay per service database keeps per-key order."""
 
-    def __init__(self, pool: asyncpg.Pool, publisher: Publisher, *, batch_size: int = 500,
+    def __init__(self, pool: asyncpg.Pool, publisher: Publisher, *, service: str = "", batch_size: int = 500,
                  idle_wait: float = 1.0, retry_backoff: float = 0.5, max_backoff: float = 10.0) -> None:
         self._pool = pool
         self._publisher = publisher
+        self._service = service
         self._batch_size = batch_size
         self._idle_wait = idle_wait
         self._retry_backoff = retry_backoff
@@ -94,6 +118,7 @@ class OutboxRelay:
             try:
                 sent = await self.relay_once()
                 failures = 0
+                metrics.OUTBOX_BACKLOG.labels(self._service).set(await self.backlog() if sent == self._batch_size else 0)
             except Exception:
                 failures += 1
                 delay = min(self._retry_backoff * 2 ** (failures - 1), self._max_backoff)
@@ -125,6 +150,8 @@ class OutboxRelay:
                 [r["seq"] for r in rows],
             )
         self.published += len(rows)
+        for row in rows:
+            metrics.PUBLISHED.labels(self._service, row["topic"]).inc()
         return len(rows)
 
     async def purge_published(self, older_than_seconds: int = 86_400) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +15,16 @@ import structlog
 import uvicorn
 from fastapi import FastAPI, Response
 from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from . import migrations
-from .outbox import OutboxRelay
+from . import metrics, migrations
+from .outbox import OutboxRelay, publish_in_stored_context
+from .telemetry import configure_tracing
 
 log = structlog.get_logger(__name__)
 
@@ -30,8 +38,9 @@ class BrokerPublisher:
         self._broker = broker
 
     async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
+        # Send all, then await all confirmations: one round trip per batch, not per message.
         pending = [
-            await self._broker.publish(payload, topic=topic, key=key, headers=headers, no_confirm=True)
+            await publish_in_stored_context(self._broker.publish, topic, key, payload, headers, no_confirm=True)
             for topic, key, payload, headers in messages
         ]
         await asyncio.gather(*pending)
@@ -49,12 +58,21 @@ class ServiceRuntime:
     pool: asyncpg.Pool | None = field(init=False, default=None)
     relay: OutboxRelay | None = field(init=False, default=None)
     _tasks: list[asyncio.Task[None]] = field(init=False, default_factory=list)
+    tracer_provider: TracerProvider = field(init=False)
     stopping: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
+        self.tracer_provider = configure_tracing(self.name, self.version)
+        AsyncPGInstrumentor().instrument(tracer_provider=self.tracer_provider)
         # Idempotent producer with acks=all: a retried send is not written twice by the broker.
-        self.broker = KafkaBroker(self.kafka_bootstrap, client_id=f"vroeg-{self.name}",
-                                  enable_idempotence=True, acks="all", graceful_timeout=20.0)
+        self.broker = KafkaBroker(
+            self.kafka_bootstrap, client_id=f"vroeg-{self.name}", enable_idempotence=True, acks="all",
+            graceful_timeout=20.0,
+            # FastStream's own logger prints plain text; route it through our JSON pipeline instead.
+            logger=logging.getLogger("vroeg.faststream"),
+            middlewares=[KafkaTelemetryMiddleware(tracer_provider=self.tracer_provider),
+                         KafkaPrometheusMiddleware(registry=metrics.REGISTRY, app_name=self.name,
+                                                   metrics_prefix="vroeg_faststream")])
 
     @property
     def db(self) -> asyncpg.Pool:
@@ -66,7 +84,7 @@ class ServiceRuntime:
         async with self.pool.acquire() as conn:
             await migrations.migrate(conn, self.name, self.migrations_dir)
         await self.broker.start()
-        self.relay = OutboxRelay(self.pool, BrokerPublisher(self.broker))
+        self.relay = OutboxRelay(self.pool, BrokerPublisher(self.broker), service=self.name)
         await self.relay.start()
         self._tasks = [asyncio.create_task(self._guarded(loop), name=getattr(loop, "__name__", "loop")) for loop in self.loops]
         log.info("service_started", version=self.version)
@@ -99,6 +117,7 @@ class ServiceRuntime:
         if self.pool is not None:
             await self.pool.close()
         log.info("service_stopped")
+        self.tracer_provider.shutdown()  # flushes the spans still queued
 
     async def sleep_unless_stopping(self, seconds: float) -> bool:
         """Sleep; True if the service is stopping (a loop should then return)."""
@@ -131,6 +150,7 @@ def create_http_app(runtime: ServiceRuntime, *, title: str) -> FastAPI:
             await runtime.stop()
 
     app = FastAPI(title=title, version=runtime.version, lifespan=lifespan)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=runtime.tracer_provider, excluded_urls="health,metrics")
 
     @app.get("/health/live", tags=["health"])
     async def live() -> dict[str, str]:
@@ -142,6 +162,10 @@ def create_http_app(runtime: ServiceRuntime, *, title: str) -> FastAPI:
         ok = all(checks.values())
         response.status_code = 200 if ok else 503
         return {"ready": ok, "checks": checks}
+
+    @app.get("/metrics", tags=["health"], include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

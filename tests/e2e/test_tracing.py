@@ -1,0 +1,38 @@
+"""One trace per report: the report, ArrearsReported, HouseholdAtRisk, LetterSent and CallDue are
+connected spans across intake, matching and outreach, and the `trace` command prints the tree."""
+
+from vroeg_contracts.envelope import correlation_id_of
+from vroeg_devtools import trace
+
+
+def test_a_report_is_one_connected_trace_across_services(slice_run):
+    spans = trace.load_spans(slice_run.trace_dir)
+    partner, report = slice_run.reports[0][0], slice_run.reports[0][1]["report_id"]
+    trace_ids = trace.traces_of_correlation(spans, str(correlation_id_of(partner, report)))
+    assert len(trace_ids) == 1
+    trace_id, = trace_ids
+    ours = {s.span_id: s for s in spans if s.trace_id == trace_id}
+    roots = [s for s in ours.values() if s.parent_id is None]
+    assert len(roots) == 1 and roots[0].service == "intake"  # the partner's record starts the trace
+    assert all(s.parent_id in ours for s in ours.values() if s.parent_id)  # no dangling parent
+    assert {"intake", "matching", "outreach"} <= {s.service for s in ours.values()}
+
+    def ancestors(span):
+        while span.parent_id:
+            span = ours[span.parent_id]
+            yield span
+
+    published = {s.attributes.get("vroeg.event_type"): s for s in ours.values() if s.name.startswith("outbox relay")}
+    assert {"ArrearsReported", "HouseholdAtRisk"} <= set(published)
+    assert published["ArrearsReported"] in list(ancestors(published["HouseholdAtRisk"]))
+    outreach_handling = [s for s in ours.values() if s.service == "outreach" and s.name.endswith("process")]
+    assert outreach_handling and all(published["HouseholdAtRisk"] in list(ancestors(s)) for s in outreach_handling)
+
+
+def test_the_trace_command_prints_the_tree(slice_run, capsys):
+    partner, report = slice_run.reports[0][0], slice_run.reports[0][1]["report_id"]
+    assert trace.main(["--dir", str(slice_run.trace_dir), "--report", f"{partner}/{report}"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("trace ")
+    for service in ("intake", "matching", "outreach"):
+        assert f"\n{service}" in printed or f" {service} " in printed or f"  {service}" in printed
