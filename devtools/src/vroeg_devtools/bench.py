@@ -1,0 +1,203 @@
+"""`make bench`: the pipeline's throughput and latency on the real platform, against raw Kafka.
+
+1. Baseline: the same report payloads produced and consumed with plain aiokafka on the same broker.
+2. Throughput: N reports (default 100,000, a national month) into intake as fast as they can be
+   sent; the clock runs from the first report in to the last HouseholdAtRisk or SignalNotPickedUp out.
+3. Latency: reports at a steady rate (default 500/s); per report, the time from sending it to
+   reading its decision.
+4. Peak resident memory of each service process.
+
+The last line printed is one JSON object. Only intake and matching run: they are the path from report
+to decision that the numbers describe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from vroeg_contracts import topics
+from vroeg_contracts.envelope import correlation_id_of
+
+from . import bus
+from .stack import Stack
+from .synthetic import PARTNERS
+
+BASELINE_TOPIC = "vroeg.bench.baseline.v1"
+DECISION_TYPES = {"HouseholdAtRisk", "SignalNotPickedUp"}
+
+
+def reports(count: int, run: str, seed: int) -> list[tuple[str, bytes, str]]:
+    """(partner, payload, report id): every report its own household, a fifth of them below threshold,
+    so each yields exactly one HouseholdAtRisk or SignalNotPickedUp."""
+    rng = random.Random(seed)
+    partners = sorted(PARTNERS)
+    today = date.today()
+    out = []
+    for i in range(count):
+        partner = partners[i % len(partners)]
+        signal_date = today - timedelta(days=rng.randint(0, 25))
+        days = 10 if i % 5 == 0 else rng.randint(35, 120)
+        report_id = f"{run}-{i}"
+        body = {"report_id": report_id, "partner_id": partner,
+                "arrears": {"category": PARTNERS[partner], "municipality_code": "0437",
+                            "signal_date": signal_date.isoformat(), "status": "open",
+                            "amount": f"{rng.randint(40, 2000)}.00",
+                            "arrears_since": (signal_date - timedelta(days=days)).isoformat()},
+                "client": {"initials": "B.", "surname": f"Bench{i}", "street": f"Benchstraat {run}",
+                           "house_number": i + 1, "postcode": f"{1000 + i % 8999} AB", "city": "Ouderkerk aan de Amstel",
+                           "phone": f"+3161{i % 10_000_000:07d}"}}
+        out.append((partner, json.dumps(body).encode(), report_id))
+    return out
+
+
+async def _producer() -> AIOKafkaProducer:
+    producer = AIOKafkaProducer(bootstrap_servers=bus.bootstrap(), acks="all", enable_idempotence=True,
+                                linger_ms=5, max_batch_size=262_144)
+    await producer.start()
+    return producer
+
+
+async def _consumer(topic: str) -> AIOKafkaConsumer:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bus.bootstrap(), group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False, fetch_max_bytes=52_428_800)
+    await consumer.start()
+    return consumer
+
+
+async def baseline(payloads: list[tuple[str, bytes, str]]) -> float:
+    """Messages per second for produce-then-consume of the same payloads, raw aiokafka."""
+    consumer = await _consumer(BASELINE_TOPIC)
+    producer = await _producer()
+    started = time.perf_counter()
+    try:
+        futures = [await producer.send(BASELINE_TOPIC, payload, key=report_id.encode()) for _, payload, report_id in payloads]
+        await asyncio.gather(*futures)
+        seen = 0
+        while seen < len(payloads):
+            batch = await consumer.getmany(timeout_ms=1000, max_records=10_000)
+            seen += sum(len(records) for records in batch.values())
+        return len(payloads) / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=None, timeout: float = 1800) -> float:  # type: ignore[no-untyped-def]
+    seen = 0
+    deadline = time.monotonic() + timeout
+    while seen < want:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {seen} of {want} decisions after {timeout}s")
+        batch = await consumer.getmany(timeout_ms=1000, max_records=10_000)
+        now = time.perf_counter()
+        for records in batch.values():
+            for record in records:
+                envelope = json.loads(record.value)
+                if envelope["event_type"] in DECISION_TYPES:
+                    seen += 1
+                    if on_decision:
+                        on_decision(envelope, now)
+    return time.perf_counter()
+
+
+async def throughput(payloads: list[tuple[str, bytes, str]]) -> float:
+    consumer = await _consumer(topics.MATCHING_DECISIONS)
+    producer = await _producer()
+    try:
+        started = time.perf_counter()
+        futures = [await producer.send(topics.partner_reports(p), payload, key=rid.encode()) for p, payload, rid in payloads]
+        await asyncio.gather(*futures)
+        print(f"  sent {len(payloads)} reports in {time.perf_counter() - started:.1f} s; waiting for decisions ...", flush=True)
+        finished = await _count_decisions(consumer, len(payloads))
+        return len(payloads) / (finished - started)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float]:
+    """p50 and p99 in ms from sending a report to reading its decision, at a steady rate."""
+    consumer = await _consumer(topics.MATCHING_DECISIONS)
+    await consumer.seek_to_end()
+    producer = await _producer()
+    sent_at: dict[str, float] = {}
+    latencies: list[float] = []
+    by_correlation = {str(correlation_id_of(p, rid)): rid for p, _, rid in payloads}
+
+    def on_decision(envelope: dict, now: float) -> None:
+        report_id = by_correlation.get(envelope["correlation_id"])
+        if report_id in sent_at:
+            latencies.append((now - sent_at.pop(report_id)) * 1000)
+
+    async def send() -> None:
+        start = time.perf_counter()
+        for index, (partner, payload, report_id) in enumerate(payloads):
+            delay = start + index / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent_at[report_id] = time.perf_counter()
+            await producer.send(topics.partner_reports(partner), payload, key=report_id.encode())
+        await producer.flush()
+
+    try:
+        sender = asyncio.create_task(send())
+        await _count_decisions(consumer, len(payloads), on_decision)
+        await sender
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    ordered = sorted(latencies)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def run(args: argparse.Namespace) -> dict:
+    run_id = f"bench{random.randrange(10**6)}"
+    payloads = reports(args.reports, run_id, args.seed)
+    print(f"baseline: raw aiokafka produce+consume of {len(payloads)} payloads ...", flush=True)
+    baseline_rate = await baseline(payloads)
+    stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": "WARNING"})
+    stack.start(("intake", "matching"))
+    try:
+        print(f"pipeline: {len(payloads)} reports through intake and matching ...", flush=True)
+        pipeline_rate = await throughput(payloads)
+        steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1)
+        print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
+        p50, p99 = await latency(steady, args.rate)
+        rss = {name: peak_rss_mb(service.process.pid) for name, service in stack.services.items() if service.process}
+    finally:
+        stack.stop()
+    return {"reports": len(payloads), "pipeline_reports_per_s": round(pipeline_rate, 1),
+            "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
+            "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
+            "peak_rss_mb": rss, "cpus": os.cpu_count()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--steady-seconds", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=8)
+    result = asyncio.run(run(parser.parse_args()))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
