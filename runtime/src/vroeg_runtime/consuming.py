@@ -1,8 +1,15 @@
-"""Durable consumption: handle a Kafka message, retry with backoff, dead-letter what cannot be
+"""Durable consumption: handle Kafka messages, retry with backoff, dead-letter what cannot be
 handled, and acknowledge (commit the offset) only after the work or the dead letter is durable.
 
 FastStream's default ACK_FIRST would commit before the work is done (at-most-once), so every
 subscriber here uses AckPolicy.MANUAL and this module decides when to ack.
+
+Two shapes:
+- `DurableConsumer` + `subscribe`: one record at a time; the handler manages its own transaction.
+- `TransactionalConsumer` + `subscribe_batches`: a batch of records in ONE database transaction,
+  with the inbox claims, and one offset commit per batch. The handler gets the connection. If any
+  record fails, the batch is rolled back and redone one record per transaction, with retries and
+  dead letters, so one poison message never holds back the others.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -22,8 +30,10 @@ from pydantic import ValidationError
 
 from vroeg_contracts import topics
 
-from . import metrics
-from .telemetry import annotate
+from opentelemetry import trace
+
+from . import inbox, metrics
+from .telemetry import annotate, continued
 
 log = structlog.get_logger(__name__)
 
@@ -130,6 +140,96 @@ class DurableConsumer:
                   offset=delivery.offset, error=headers["error"], attempts=attempts)
 
 
+TxHandler = Callable[[asyncpg.Connection, Delivery], Awaitable[None]]
+_tracer = trace.get_tracer(__name__)
+
+
+def event_or_record_id(delivery: Delivery) -> str:
+    """The inbox key: the event id our envelopes carry in headers, else the record's position."""
+    return delivery.headers.get("event_id") or delivery.message_id
+
+
+class TransactionalConsumer:
+    """Handles batches of records in one transaction each; see the module docstring."""
+
+    def __init__(self, *, service: str, broker: KafkaBroker, pool: Callable[[], asyncpg.Pool], inbox_name: str,
+                 handler: TxHandler, message_id: Callable[[Delivery], str] = event_or_record_id,
+                 retry: RetryPolicy = RetryPolicy(), protect_dead_letter: Protect | None = None) -> None:
+        self.service = service
+        self._pool = pool
+        self._inbox = inbox_name
+        self._handler = handler
+        self._message_id = message_id
+        self._single = DurableConsumer(service=service, broker=broker, handler=self._handle_alone, retry=retry,
+                                       protect_dead_letter=protect_dead_letter)
+
+    async def process_batch(self, deliveries: list[Delivery]) -> None:
+        started = time.perf_counter()
+        try:
+            async with self._pool().acquire() as conn, conn.transaction():
+                fresh = await inbox.claim_many(conn, self._inbox, [self._message_id(d) for d in deliveries])
+                for delivery in deliveries:
+                    message_id = self._message_id(delivery)
+                    if message_id in fresh:
+                        fresh.discard(message_id)  # the same event twice in one batch is handled once
+                        await self._handle_traced(conn, delivery)
+        except Exception as error:
+            log.warning("batch_failed_handling_one_by_one", size=len(deliveries), error=describe_error(error))
+            for delivery in deliveries:
+                await self._single.process(delivery)
+            return
+        elapsed = time.perf_counter() - started
+        for delivery in deliveries:
+            metrics.HANDLED.labels(self.service, delivery.topic, "handled").inc()
+            metrics.PROCESSING_SECONDS.labels(self.service, delivery.topic).observe(elapsed)
+
+    async def _handle_traced(self, conn: asyncpg.Connection, delivery: Delivery) -> None:
+        # A batch has one consume span; each record gets a span of its own as the child of its
+        # producer's context, so every report keeps one connected trace.
+        with continued(delivery.headers), _tracer.start_as_current_span(
+                f"{delivery.topic} handle", kind=trace.SpanKind.CONSUMER):
+            annotate(message_id=delivery.message_id, event_id=delivery.headers.get("event_id"),
+                     event_type=delivery.headers.get("event_type"),
+                     correlation_id=delivery.headers.get("correlation_id"))
+            await self._handler(conn, delivery)
+
+    async def _handle_alone(self, delivery: Delivery) -> None:
+        async with self._pool().acquire() as conn, conn.transaction():
+            if await inbox.claim(conn, self._inbox, self._message_id(delivery)):
+                await self._handle_traced(conn, delivery)
+
+
+def _delivery(record: Any) -> Delivery:
+    return Delivery(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value or b"",
+        headers={k: (v.decode(errors="replace") if isinstance(v, bytes) else str(v)) for k, v in (record.headers or ())},
+    )
+
+
+def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
+                      consumer: TransactionalConsumer, max_records: int = 500) -> Any:
+    """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack."""
+
+    @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL,
+                       batch=True, max_records=max_records, batch_timeout_ms=20)
+    async def on_batch(msg: KafkaMessage) -> None:
+        records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
+        try:
+            await consumer.process_batch([_delivery(r) for r in records])
+        except BaseException:
+            await msg.nack()  # rewind every partition of the batch: nothing is committed past it
+            raise
+        await msg.ack()
+        last = records[-1]
+        _record_lag(msg, consumer.service, last.topic, last.partition, last.offset)
+
+    return on_batch
+
+
 def subscribe(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
               consumer: DurableConsumer) -> Any:
     """Register `consumer` on the topics: consumer group from the earliest offset, manual ack."""
@@ -138,14 +238,7 @@ def subscribe(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
                        ack_policy=AckPolicy.MANUAL, max_records=1)
     async def on_record(msg: KafkaMessage) -> None:
         record = msg.raw_message
-        delivery = Delivery(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            value=record.value or b"",
-            headers={k: (v.decode(errors="replace") if isinstance(v, bytes) else str(v)) for k, v in (record.headers or ())},
-        )
+        delivery = _delivery(record)
         try:
             await consumer.process(delivery)
         except BaseException:

@@ -16,3 +16,13 @@ async def claim(conn: asyncpg.Connection, consumer: str, message_id: str) -> boo
         consumer, message_id,
     )
     return bool(inserted)
+
+
+async def claim_many(conn: asyncpg.Connection, consumer: str, message_ids: list[str]) -> set[str]:
+    """The ids among `message_ids` this consumer has not seen before, claimed in one round trip."""
+    rows = await conn.fetch(
+        "INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING"
+        " RETURNING message_id",
+        consumer, list(dict.fromkeys(message_ids)),
+    )
+    return {r["message_id"] for r in rows}
