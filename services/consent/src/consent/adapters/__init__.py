@@ -1,1 +1,1 @@
-"""Consent's adapters: the PostgreSQL repository."""
+"""Consent's adapters: PostgreSQL stores, the audit log, pseudonyms and the staff directory."""

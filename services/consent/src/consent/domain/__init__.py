@@ -1,1 +1,1 @@
-"""Consent's domain: consent records and the share gate."""
+"""Consent's domain: consent records, the share gate, the audit chain, retention and erasure. Pure Python."""

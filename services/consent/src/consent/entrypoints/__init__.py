@@ -1,1 +1,1 @@
-"""Consent's entrypoints: the Kafka subscriber and the HTTP API."""
+"""Consent's entrypoints: Kafka subscribers, the staff HTTP API, the retention loop and the audit command."""

@@ -1,0 +1,115 @@
+"""Fixtures for consent's integration tests: one consent process for the session (with staff tokens of
+its own), a pool on its database, and helpers to make pseudonyms and share requests like the others do."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from consent.adapters.staff_directory import token_hash
+from consent.config import SERVICE_DIR
+from consent.domain.staff import Role
+from vroeg_contracts import privacy
+from vroeg_contracts.envelope import Envelope
+from vroeg_contracts.events import DataShareRequested
+from vroeg_devtools.stack import ServiceProcess
+from vroeg_devtools.synthetic import valid_bsn
+from vroeg_runtime.migrations import migrate
+from vroeg_runtime.settings import PlatformSettings
+
+MUNICIPALITY = "0437"
+
+
+@pytest.fixture(scope="session")
+def tokens() -> dict[Role, str]:
+    """A fresh random token per role, so the tests never lean on the development tokens."""
+    return {role: secrets.token_urlsafe(24) for role in Role}
+
+
+@pytest.fixture(scope="session")
+def staff_file(tokens: dict[Role, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("consent") / "staff.toml"
+    path.write_text("".join(f'[[staff]]\nid = "test-{role}"\nrole = "{role}"\ntoken_sha256 = "{token_hash(token)}"\n'
+                            for role, token in tokens.items()))
+    return path
+
+
+@pytest.fixture(scope="session")
+def consent_process(platform, staff_file: Path) -> Iterator[ServiceProcess]:
+    process = ServiceProcess("consent", {"CONSENT_STAFF_FILE": str(staff_file),
+                                         "CONSENT_RETENTION_SWEEP_INTERVAL": "P1D"}).start()
+    try:
+        yield process.wait_ready()
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def api(consent_process: ServiceProcess, tokens: dict[Role, str]) -> AsyncIterator[Api]:
+    async with httpx.AsyncClient(base_url=consent_process.url, timeout=30) as client:
+        yield Api(client, tokens)
+
+
+class Api:
+    """The consent API, called as a member of staff with a given role (None: without a token)."""
+
+    def __init__(self, client: httpx.AsyncClient, tokens: dict[Role, str]) -> None:
+        self.client, self.tokens = client, tokens
+
+    async def call(self, role: Role | None, method: str, path: str, **kwargs: object) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+        return await self.client.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+async def consent_db(platform) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(platform.database_urls["consent"], min_size=1, max_size=4)
+    async with pool.acquire() as conn:
+        await migrate(conn, "consent", SERVICE_DIR / "migrations")
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+@pytest.fixture(scope="session")
+def secret(platform) -> bytes:
+    return PlatformSettings(keys_dir=platform.keys_dir).municipality_secret(MUNICIPALITY)
+
+
+@pytest.fixture
+def person(secret: bytes) -> Person:
+    return Person(secret)
+
+
+class Person:
+    """A synthetic resident: a BSN, their pseudonym, and a household pseudonym of their own."""
+
+    def __init__(self, secret: bytes) -> None:
+        rng = random.Random()
+        self.bsn = valid_bsn(rng)
+        self.person_key = privacy.person_key(secret, self.bsn)
+        self.postcode, self.house_number = f"{rng.randint(1000, 9999)}XY", rng.randint(1, 99999)
+        self.household_key = privacy.household_key(secret, self.postcode, self.house_number)
+
+    def share_request(self, *, categories: list[str], recipient: str = "schuldhulp-amstelland",
+                      purpose: str = "referral") -> Envelope[DataShareRequested]:
+        payload = DataShareRequested(request_id=uuid.uuid4(), person_key=self.person_key, requester="outreach",
+                                     recipient=recipient, purpose=purpose, data_categories=categories)
+        return Envelope.wrap(payload, producer="outreach", municipality_code=MUNICIPALITY,
+                             household_key=self.household_key, correlation_id=uuid.uuid4())
+
+
+@pytest.fixture(scope="session")
+def consent_schema(consent_process: ServiceProcess):
+    """Consent's OpenAPI document, as the running service serves it, for schemathesis."""
+    import schemathesis
+
+    return schemathesis.openapi.from_url(f"{consent_process.url}/openapi.json")
