@@ -260,10 +260,13 @@ async def ensure_topics(specs: list[TopicSpec], bootstrap: str, timeout_s: float
         )
         return 1
 
+    from vroeg_runtime.kafka_auth import aiokafka_options
+
     admin = AIOKafkaAdminClient(
         bootstrap_servers=bootstrap,
         client_id="vroeg-create-topics",
         request_timeout_ms=int(timeout_s * 1000),
+        **aiokafka_options(os.environ.get("VROEG_KAFKA_ADMIN_USER", "admin")),
     )
     try:
         try:

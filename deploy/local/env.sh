@@ -63,6 +63,11 @@ _vroeg_default VROEG_KAFKA_VERSION "4.1.1"
 _vroeg_default VROEG_KAFKA_PORT "19092"
 _vroeg_default VROEG_KAFKA_CONTROLLER_PORT "19093"
 _vroeg_default VROEG_KAFKA_BOOTSTRAP "127.0.0.1:$VROEG_KAFKA_PORT"
+# Kafka authenticates every client (SASL/SCRAM). Development passwords are derived from the
+# principal's name while VROEG_KAFKA_DEV_PASSWORDS=1; set VROEG_KAFKA_PASSWORD_<NAME> for real ones.
+_vroeg_default VROEG_KAFKA_DEV_PASSWORDS "1"
+_vroeg_default VROEG_KAFKA_ADMIN_USER "admin"
+_vroeg_default VROEG_KAFKA_PASSWORD_ADMIN "vroeg-dev-kafka-admin"
 _vroeg_default VROEG_KAFKA_LIBS "$VROEG_CACHE_DIR/kafka-$VROEG_KAFKA_VERSION/libs"
 
 # PostgreSQL: one cluster, one database and one login role per service. Non-standard port so it

@@ -39,5 +39,6 @@ rm -rf "$VROEG_STATE_DIR"
 bash "$here/kafka.sh" up
 bash "$here/postgres.sh" up
 "$root/.venv/bin/python" "$here/create_topics.py"
+"$root/.venv/bin/python" "$here/apply_security.py"
 "$root/.venv/bin/python" -m vroeg_runtime.devkeys "$VROEG_KEYS_DIR" 0437
 "$@"

@@ -34,6 +34,7 @@ up:
 	@bash $(VROEG_LOCAL_DIR)/postgres.sh up
 	@$(VROEG_NEED_PYTHON)
 	@$(VROEG_RUN) $(PYTHON) $(VROEG_LOCAL_DIR)/create_topics.py
+	@$(VROEG_RUN) $(PYTHON) $(VROEG_LOCAL_DIR)/apply_security.py
 
 # Stop both even if the first fails, then report failure if either did.
 down:

@@ -56,7 +56,7 @@ def start_consent(stack, tmp_path) -> tuple[httpx.AsyncClient, dict[str, dict[st
 
 
 async def publish(*envelopes: Envelope[Any]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bus.bootstrap(), acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**bus.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for envelope in envelopes:

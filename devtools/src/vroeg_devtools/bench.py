@@ -61,14 +61,14 @@ def reports(count: int, run: str, seed: int) -> list[tuple[str, bytes, str]]:
 
 
 async def _producer() -> AIOKafkaProducer:
-    producer = AIOKafkaProducer(bootstrap_servers=bus.bootstrap(), acks="all", enable_idempotence=True,
+    producer = AIOKafkaProducer(**bus.client_options(), acks="all", enable_idempotence=True,
                                 linger_ms=5, max_batch_size=262_144)
     await producer.start()
     return producer
 
 
 async def _consumer(topic: str) -> AIOKafkaConsumer:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bus.bootstrap(), group_id=None,
+    consumer = AIOKafkaConsumer(topic, **bus.client_options(), group_id=None,
                                 auto_offset_reset="earliest", enable_auto_commit=False, fetch_max_bytes=52_428_800)
     await consumer.start()
     return consumer

@@ -13,10 +13,17 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from vroeg_contracts import topics
+from vroeg_runtime.kafka_auth import aiokafka_options
 
 
 def bootstrap() -> str:
     return os.environ.get("VROEG_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+
+
+def client_options(principal: str | None = None) -> dict[str, Any]:
+    """Connection options for an aiokafka client: the platform admin unless a principal is named."""
+    return {"bootstrap_servers": bootstrap(),
+            **aiokafka_options(principal or os.environ.get("VROEG_KAFKA_ADMIN_USER", "admin"))}
 
 
 @dataclass(frozen=True)
@@ -32,30 +39,33 @@ class Record:
         return json.loads(self.value)
 
 
-async def send_reports(reports: Iterable[tuple[str, dict[str, Any] | bytes]], *, server: str | None = None) -> int:
-    """Publish (partner_id, report) pairs on each partner's report topic, keyed by report id."""
-    producer = AIOKafkaProducer(bootstrap_servers=server or bootstrap(), acks="all", enable_idempotence=True)
-    await producer.start()
+async def send_reports(reports: Iterable[tuple[str, dict[str, Any] | bytes]]) -> int:
+    """Publish (partner_id, report) pairs on each partner's report topic, keyed by report id, each
+    as its own partner's Kafka principal (as the partners themselves do)."""
+    producers: dict[str, AIOKafkaProducer] = {}
     sent = 0
     try:
         futures = []
         for partner, body in reports:
+            if partner not in producers:
+                producers[partner] = AIOKafkaProducer(**client_options(partner), acks="all", enable_idempotence=True)
+                await producers[partner].start()
             raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
             key = body.get("report_id", "").encode() if isinstance(body, dict) else None
-            futures.append(await producer.send(topics.partner_reports(partner), raw, key=key))
+            futures.append(await producers[partner].send(topics.partner_reports(partner), raw, key=key))
             sent += 1
         await asyncio.gather(*futures)
     finally:
-        await producer.stop()
+        for producer in producers.values():
+            await producer.stop()
     return sent
 
 
 async def read_topic(topic: str, *, until: Callable[[list[Record]], bool] | None = None, timeout: float = 60.0,
-                     server: str | None = None, settle: float = 0.0) -> list[Record]:
+                     settle: float = 0.0) -> list[Record]:
     """All records of a topic from the beginning, read until `until(records)` holds (or the end is
     reached, when `until` is None). Raises TimeoutError with what it saw if `until` never holds."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=server or bootstrap(), enable_auto_commit=False,
-                                auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(**client_options(), enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
     records: list[Record] = []
     try:

@@ -23,6 +23,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import metrics, migrations
+from .kafka_auth import faststream_security
 from .outbox import OutboxRelay, publish_in_stored_context
 from .telemetry import configure_tracing
 
@@ -67,6 +68,7 @@ class ServiceRuntime:
         # Idempotent producer with acks=all: a retried send is not written twice by the broker.
         self.broker = KafkaBroker(
             self.kafka_bootstrap, client_id=f"vroeg-{self.name}", enable_idempotence=True, acks="all",
+            security=faststream_security(self.name),  # each service is its own principal, see deploy/security.toml
             graceful_timeout=20.0,
             # FastStream's own logger prints plain text; route it through our JSON pipeline instead.
             logger=logging.getLogger("vroeg.faststream"),

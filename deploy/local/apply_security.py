@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Create Kafka's SCRAM users and ACLs from deploy/security.toml (idempotently), as the admin.
+
+    python deploy/local/apply_security.py [--security-file PATH] [--topics-file PATH]
+
+Principals: every partner of deploy/topics.toml, and every service of deploy/security.toml. The
+broker's authorizer denies what no ACL allows, so a principal can do exactly what the file says.
+Passwords come from VROEG_KAFKA_PASSWORD_<NAME>; deploy/local/env.sh sets development defaults.
+"""
+
+import argparse
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRAM_ITERATIONS = 8192
+
+
+@dataclass(frozen=True)
+class Grant:
+    principal: str
+    read: tuple[str, ...]
+    write: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+def load_grants(security_file: Path, topics_file: Path) -> list[Grant]:
+    """Every principal with its topics and group prefixes, templates expanded."""
+    security = tomllib.loads(security_file.read_text())
+    partners = tomllib.loads(topics_file.read_text())["partners"]["ids"]
+
+    def expand(patterns: list[str], only: str | None = None) -> tuple[str, ...]:
+        out: list[str] = []
+        for pattern in patterns:
+            if "{partner}" in pattern:
+                out += [pattern.format(partner=p) for p in ([only] if only else partners)]
+            else:
+                out.append(pattern)
+        return tuple(out)
+
+    grants = [Grant(name, expand(s.get("read", [])), expand(s.get("write", [])), expand(s.get("groups", [])))
+              for name, s in sorted(security.get("service", {}).items())]
+    template = security["partner"]
+    grants += [Grant(p, expand(template.get("read", []), p), expand(template.get("write", []), p),
+                     expand(template.get("groups", []), p)) for p in partners]
+    return grants
+
+
+def admin_client():  # type: ignore[no-untyped-def]
+    from kafka.admin import KafkaAdminClient
+
+    from vroeg_runtime.kafka_auth import aiokafka_options
+
+    return KafkaAdminClient(bootstrap_servers=os.environ.get("VROEG_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
+                            client_id="vroeg-security", request_timeout_ms=30_000,
+                            **aiokafka_options(os.environ.get("VROEG_KAFKA_ADMIN_USER", "admin")))
+
+
+def apply(grants: list[Grant]) -> tuple[int, int]:
+    from kafka.admin import (ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern,
+                             ResourceType, ScramMechanism, UserScramCredentialUpsertion)
+
+    from vroeg_runtime.kafka_auth import kafka_password
+
+    admin = admin_client()
+    try:
+        upserts = [UserScramCredentialUpsertion(g.principal, ScramMechanism.SCRAM_SHA_512, kafka_password(g.principal),
+                                                iterations=SCRAM_ITERATIONS) for g in grants]
+        admin.alter_user_scram_credentials(upserts)
+        acls = []
+        for grant in grants:
+            principal = f"User:{grant.principal}"
+            for topic in grant.read:
+                acls.append(ACL(principal, "*", ACLOperation.READ, ACLPermissionType.ALLOW,
+                                ResourcePattern(ResourceType.TOPIC, topic, ACLResourcePatternType.LITERAL)))
+            for topic in grant.write:
+                acls.append(ACL(principal, "*", ACLOperation.WRITE, ACLPermissionType.ALLOW,
+                                ResourcePattern(ResourceType.TOPIC, topic, ACLResourcePatternType.LITERAL)))
+            for group in grant.groups:
+                acls.append(ACL(principal, "*", ACLOperation.READ, ACLPermissionType.ALLOW,
+                                ResourcePattern(ResourceType.GROUP, group, ACLResourcePatternType.PREFIXED)))
+        result = admin.create_acls(acls)  # creating an ACL that exists is a no-op for Kafka
+        if result.get("failed"):
+            raise RuntimeError(f"ACLs refused: {result['failed'][:3]}")
+        return len(upserts), len(acls)
+    finally:
+        admin.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--security-file", type=Path, default=ROOT / "deploy" / "security.toml")
+    parser.add_argument("--topics-file", type=Path, default=ROOT / "deploy" / "topics.toml")
+    args = parser.parse_args()
+    from vroeg_runtime.kafka_auth import MissingKafkaPassword
+
+    grants = load_grants(args.security_file, args.topics_file)
+    try:
+        users, acls = apply(grants)
+    except MissingKafkaPassword as error:
+        print(f"security: {error}", file=sys.stderr)
+        return 2
+    print(f"security: {users} SCRAM users and {acls} ACLs applied")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
