@@ -1,10 +1,11 @@
-"""Outreach's configuration (OUTREACH_*): database, contact delays, visits, letters."""
+"""Outreach's configuration (OUTREACH_*): database, contact delays, visits, letters, staff, retention."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -15,9 +16,19 @@ class OutreachSettings(BaseSettings):
 
     database_url: str = "postgresql://outreach:vroeg-dev-outreach@127.0.0.1:15432/outreach"
     http_port: int = 8103
-    call_delay: timedelta = timedelta(days=7)  # ISO-8601 in the environment, e.g. P7D or PT5S
+    # Delays are ISO-8601 durations in the environment (P7D, PT5S), so tests can run a week in seconds.
+    call_delay: timedelta = timedelta(days=7)
     crisis_delay: timedelta | None = None  # None: contact on the next working day
+    retry_delay: timedelta = timedelta(days=1)  # after an unreached call or visit, try again
+    max_unreached_attempts: int = Field(default=3, ge=1)
+    # The default only: an admin call switches visits at run time and outreach's database remembers it.
     visits_enabled: bool = True
     templates_dir: Path = SERVICE_DIR / "templates"
     letters_dir: Path = Path(".vroeg/letters")
+    referrals_dir: Path = Path(".vroeg/referrals")
+    staff_file: Path = SERVICE_DIR / "config" / "staff.toml"
     schedule_poll_seconds: float = 0.5
+    # Data that led to no help is deleted this long after the case's last event (the design's rule).
+    retention: timedelta = timedelta(days=180)
+    retention_sweep_seconds: float = 3600.0
+    ddas_supplier_code: str = "VROEG"  # codeGegevensleverancier in the DDAS delivery

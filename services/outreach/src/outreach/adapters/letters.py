@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,23 @@ class LetterSignal:
     arrears_since: date | None
 
 
+def dutch_duration(period: timedelta) -> str:
+    """A retention period as a resident reads it: `6 maanden`, `1 jaar`, `30 dagen`."""
+    days = period.days
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return f"{years} jaar"
+    if days >= 28:
+        months = round(days / 30)
+        return f"{months} maand" if months == 1 else f"{months} maanden"
+    return f"{days} dag" if days == 1 else f"{days} dagen"
+
+
 class LetterWriter:
-    def __init__(self, templates_dir: Path, municipality_code: str) -> None:
+    def __init__(self, templates_dir: Path, municipality_code: str, *, retention: timedelta = timedelta(days=180)) -> None:
         self._dir = templates_dir / municipality_code
         self.municipality: dict[str, Any] = tomllib.loads((self._dir / "municipality.toml").read_text())
+        self.retention = dutch_duration(retention)
         self._env = Environment(loader=FileSystemLoader(self._dir), undefined=StrictUndefined, autoescape=False,
                                 keep_trailing_newline=True)
 
@@ -60,7 +73,7 @@ class LetterWriter:
         return self.municipality.get("partners", {}).get(partner_id, partner_id)
 
     def render_text(self, kind: str, *, contact: ContactDetails, signals: list[LetterSignal], sent_on: date,
-                    reference: str, next_step: str | None) -> str:
+                    reference: str, next_step: str | None, urgent: bool = False) -> str:
         partners = sorted({self.partner_name(s.partner_id) for s in signals})
         name = " ".join(p for p in (contact.initials, contact.prefix, contact.surname) if p)
         number = "".join(str(p) for p in (contact.house_number or "", contact.house_letter or ""))
@@ -75,6 +88,7 @@ class LetterWriter:
         return self._env.get_template(f"{kind}.txt.j2").render(
             municipality=self.municipality, recipient=recipient, sent_on=dutch_date(sent_on), reference=reference,
             partners_sentence=join_dutch(partners), partners_short=join_dutch(partners), next_step=next_step,
+            urgent=urgent, retention=self.retention,
             holds_phone=bool(contact.phone), holds_email=bool(contact.email), holds_bsn=bool(contact.bsn),
             signals=[{"partner": self.partner_name(s.partner_id), "kind": CATEGORY_IN_DUTCH[s.category],
                       "amount": s.amount.replace(".", ",") if s.amount else None,
@@ -106,3 +120,9 @@ def to_pdf(text: str, *, title: str) -> bytes:
         else:
             pdf.ln(3)
     return bytes(pdf.output())
+
+
+def load_writers(templates_dir: Path, retention: timedelta) -> dict[str, LetterWriter]:
+    """A letter writer per municipality that has a folder (with municipality.toml) in `templates_dir`."""
+    return {d.name: LetterWriter(templates_dir, d.name, retention=retention)
+            for d in sorted(templates_dir.iterdir()) if (d / "municipality.toml").exists()}

@@ -16,6 +16,14 @@ class Mailbox(Protocol):
         """Deliver a letter; return a reference to where it went."""
 
 
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write a file so that a crash never leaves half of it: write aside, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
 class FolderMailbox:
     """The default: letters land as PDF files in a folder (for printing by hand, or inspection)."""
 
@@ -24,10 +32,7 @@ class FolderMailbox:
 
     async def send(self, letter_id: uuid.UUID, pdf: bytes, *, municipality_code: str) -> str:
         target = self.folder / municipality_code / f"{letter_id}.pdf"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".pdf.part")
-        temporary.write_bytes(pdf)
-        os.replace(temporary, target)  # atomic: a crash never leaves half a letter
+        write_atomically(target, pdf)
         return str(target)
 
 

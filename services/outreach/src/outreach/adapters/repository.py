@@ -1,7 +1,9 @@
-"""Outreach's PostgreSQL repository: cases, their signals, letters, contact attempts and the schedule."""
+"""Outreach's PostgreSQL repository: cases, their signals, letters, contact attempts, work items, the
+timeline and the schedule."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +14,7 @@ import asyncpg
 from vroeg_contracts.events import SignalRef
 from vroeg_contracts.privacy import ContactDetails
 
+from ..domain.attempts import Attempt
 from ..domain.plan import Step
 
 
@@ -26,6 +29,8 @@ class Case:
     status: str
     contact: ContactDetails
     has_phone: bool
+    outcome: str | None
+    opened_at: datetime
 
 
 @dataclass(frozen=True)
@@ -35,28 +40,37 @@ class DueTask:
     step: Step
     due_at: datetime
     cause_id: uuid.UUID
+    failures: int = 0
 
 
 def _case(row: asyncpg.Record) -> Case:
     return Case(row["case_id"], row["household_key"], row["municipality_code"], row["correlation_id"],
                 row["intensity"], row["action"], row["status"], ContactDetails.model_validate_json(row["contact"]),
-                row["has_phone"])
+                row["has_phone"], row["outcome"], row["opened_at"])
+
+
+def _task(row: asyncpg.Record) -> DueTask:
+    return DueTask(row["task_id"], row["case_id"], Step(row["step"]), row["due_at"], row["cause_id"], row["failures"])
 
 
 class CaseRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
+    # Cases
+
     async def add_case(self, *, case_id: uuid.UUID, household_key: str, municipality_code: str,
-                       correlation_id: uuid.UUID, intensity: str, action: str, rule: str,
-                       contact: ContactDetails) -> bool:
+                       correlation_id: uuid.UUID, intensity: str, action: str, rule: str, contact: ContactDetails,
+                       matched_on: date | None = None, window_start: date | None = None,
+                       window_end: date | None = None) -> bool:
         """False if the case exists already (a redelivered decision)."""
         inserted = await self.conn.fetchval(
             """INSERT INTO cases (case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
-                                  contact, has_phone)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) ON CONFLICT (case_id) DO NOTHING RETURNING true""",
+                                  contact, has_phone, matched_on, window_start, window_end)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
+               ON CONFLICT (case_id) DO NOTHING RETURNING true""",
             case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
-            contact.model_dump_json(exclude_none=True), bool(contact.phone),
+            contact.model_dump_json(exclude_none=True), bool(contact.phone), matched_on, window_start, window_end,
         )
         return bool(inserted)
 
@@ -71,6 +85,18 @@ class CaseRepository:
             " WHERE case_id = $1",
             case_id, intensity, action, rule, contact.model_dump_json(exclude_none=True), bool(contact.phone),
         )
+
+    async def close_case(self, case_id: uuid.UUID, *, outcome: str, closed_by: str, closed_at: datetime) -> None:
+        """Close with a DDAS outcome; what was still planned or waiting on the worklist goes with it."""
+        await self.conn.execute(
+            "UPDATE cases SET status = 'closed', outcome = $2, closed_by = $3, closed_at = $4 WHERE case_id = $1",
+            case_id, outcome, closed_by, closed_at)
+        await self.conn.execute(
+            "UPDATE schedule SET cancelled_at = now() WHERE case_id = $1 AND done_at IS NULL AND cancelled_at IS NULL",
+            case_id)
+        await self.close_work_items(case_id, None, "case closed")
+
+    # Signals
 
     async def add_signals(self, case_id: uuid.UUID, signals: list[SignalRef]) -> None:
         await self.conn.executemany(
@@ -87,6 +113,22 @@ class CaseRepository:
                                      case_id)
         return [dict(r) for r in rows]
 
+    async def add_not_picked_up(self, *, signal_id: uuid.UUID, household_key: str, municipality_code: str,
+                                partner_id: str, report_id: str, category: str, ddas_status: str) -> None:
+        await self.conn.execute(
+            """INSERT INTO signals_not_picked_up (signal_id, household_key, municipality_code, partner_id, report_id,
+                                                  category, ddas_status)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
+            signal_id, household_key, municipality_code, partner_id, report_id, category, ddas_status,
+        )
+
+    async def open_case_of_household(self, household_key: str) -> uuid.UUID | None:
+        return await self.conn.fetchval(
+            "SELECT case_id FROM cases WHERE household_key = $1 AND status = 'open' ORDER BY opened_at DESC LIMIT 1",
+            household_key)
+
+    # The schedule
+
     async def schedule(self, case_id: uuid.UUID, step: Step, due_at: datetime, cause_id: uuid.UUID) -> bool:
         """Plan a step; False if the same step is already pending for the case."""
         inserted = await self.conn.fetchval(
@@ -95,6 +137,17 @@ class CaseRepository:
             uuid.uuid4(), case_id, step.value, due_at, cause_id,
         )
         return bool(inserted)
+
+    async def pending(self, case_id: uuid.UUID, steps: tuple[Step, ...]) -> list[DueTask]:
+        rows = await self.conn.fetch(
+            """SELECT task_id, case_id, step, due_at, cause_id, failures FROM schedule
+               WHERE case_id = $1 AND step = ANY($2::text[]) AND done_at IS NULL AND cancelled_at IS NULL
+               ORDER BY due_at""",
+            case_id, [s.value for s in steps])
+        return [_task(r) for r in rows]
+
+    async def reschedule(self, task_id: uuid.UUID, due_at: datetime) -> None:
+        await self.conn.execute("UPDATE schedule SET due_at = $2 WHERE task_id = $1", task_id, due_at)
 
     async def contact_planned(self, case_id: uuid.UUID) -> bool:
         """Whether a contact step (call, visit, follow-up letter) is pending or done for the case."""
@@ -105,21 +158,34 @@ class CaseRepository:
     async def first_letter_sent_at(self, case_id: uuid.UUID) -> datetime | None:
         return await self.conn.fetchval("SELECT min(sent_at) FROM letters WHERE case_id = $1 AND kind = 'first'", case_id)
 
-    async def due_tasks(self, now: datetime, limit: int) -> list[DueTask]:
+    async def next_due_task(self, now: datetime) -> DueTask | None:
         # SKIP LOCKED: two outreach instances never perform the same step.
-        rows = await self.conn.fetch(
-            """SELECT task_id, case_id, step, due_at, cause_id FROM schedule
+        row = await self.conn.fetchrow(
+            """SELECT task_id, case_id, step, due_at, cause_id, failures FROM schedule
                WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
-               ORDER BY due_at, task_id LIMIT $2 FOR UPDATE SKIP LOCKED""",
-            now, limit,
+               ORDER BY due_at, task_id LIMIT 1 FOR UPDATE SKIP LOCKED""",
+            now,
         )
-        return [DueTask(r["task_id"], r["case_id"], Step(r["step"]), r["due_at"], r["cause_id"]) for r in rows]
+        return _task(row) if row else None
+
+    async def postpone(self, task_id: uuid.UUID, due_at: datetime, error: str) -> None:
+        await self.conn.execute(
+            "UPDATE schedule SET due_at = $2, failures = failures + 1, last_error = $3 WHERE task_id = $1",
+            task_id, due_at, error)
 
     async def mark_done(self, task_id: uuid.UUID) -> None:
         await self.conn.execute("UPDATE schedule SET done_at = now() WHERE task_id = $1", task_id)
 
     async def cancel(self, task_id: uuid.UUID) -> None:
         await self.conn.execute("UPDATE schedule SET cancelled_at = now() WHERE task_id = $1", task_id)
+
+    async def pending_visits(self) -> list[DueTask]:
+        rows = await self.conn.fetch(
+            """SELECT task_id, case_id, step, due_at, cause_id, failures FROM schedule
+               WHERE step = 'visit' AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE""")
+        return [_task(r) for r in rows]
+
+    # Letters and contact attempts
 
     async def add_letter(self, letter_id: uuid.UUID, case_id: uuid.UUID, kind: str, sent_at: datetime,
                          delivered_to: str) -> None:
@@ -129,6 +195,10 @@ class CaseRepository:
             letter_id, case_id, kind, sent_at, delivered_to,
         )
 
+    async def first_letter_id(self, case_id: uuid.UUID) -> uuid.UUID | None:
+        return await self.conn.fetchval(
+            "SELECT letter_id FROM letters WHERE case_id = $1 ORDER BY sent_at LIMIT 1", case_id)
+
     async def add_contact_attempt(self, *, case_id: uuid.UUID, kind: str, reached: bool, attempted_on: date,
                                   day_part: str | None, registered_by: str, attempt_id: uuid.UUID | None = None) -> None:
         await self.conn.execute(
@@ -137,10 +207,36 @@ class CaseRepository:
             attempt_id or uuid.uuid4(), case_id, kind, reached, attempted_on, day_part, registered_by,
         )
 
-    async def add_not_picked_up(self, *, signal_id: uuid.UUID, household_key: str, partner_id: str, report_id: str,
-                                category: str, ddas_status: str) -> None:
+    async def attempts(self, case_id: uuid.UUID) -> list[Attempt]:
+        rows = await self.conn.fetch("SELECT kind, reached FROM contact_attempts WHERE case_id = $1", case_id)
+        return [Attempt(r["kind"], r["reached"]) for r in rows]
+
+    # Work items: the calls and visits on the team's worklist
+
+    async def add_work_item(self, item_id: uuid.UUID, case_id: uuid.UUID, kind: str, due_at: datetime) -> None:
         await self.conn.execute(
-            """INSERT INTO signals_not_picked_up (signal_id, household_key, partner_id, report_id, category, ddas_status)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
-            signal_id, household_key, partner_id, report_id, category, ddas_status,
-        )
+            "INSERT INTO work_items (item_id, case_id, kind, due_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            item_id, case_id, kind, due_at)
+
+    async def close_work_items(self, case_id: uuid.UUID, kind: str | None, reason: str) -> list[uuid.UUID]:
+        """Close the case's open work items (of one kind, or all); returns their ids."""
+        rows = await self.conn.fetch(
+            """UPDATE work_items SET closed_at = now(), closed_reason = $3
+               WHERE case_id = $1 AND closed_at IS NULL AND ($2::text IS NULL OR kind = $2) RETURNING item_id""",
+            case_id, kind, reason)
+        return [r["item_id"] for r in rows]
+
+    async def open_visit_items(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(item id, case id) of every visit still waiting on the worklist."""
+        rows = await self.conn.fetch(
+            "SELECT item_id, case_id FROM work_items WHERE kind = 'visit' AND closed_at IS NULL FOR UPDATE")
+        return [(r["item_id"], r["case_id"]) for r in rows]
+
+    # The timeline
+
+    async def add_timeline(self, case_id: uuid.UUID, kind: str, detail: dict[str, Any] | None = None,
+                           occurred_at: datetime | None = None) -> None:
+        await self.conn.execute(
+            "INSERT INTO case_timeline (case_id, kind, detail, occurred_at)"
+            " VALUES ($1, $2, $3::jsonb, COALESCE($4, now()))",
+            case_id, kind, json.dumps(detail or {}, default=str), occurred_at)

@@ -1,4 +1,4 @@
-"""Working days in Europe/Amsterdam: weekends and Dutch public holidays are not working days."""
+"""Working days and day parts in Europe/Amsterdam: weekends and Dutch public holidays are not working days."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from .ddas_lists import DAY_PARTS, DayPart
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _HOLIDAYS = holidays.country_holidays("NL")
 OFFICE_OPENS = time(9, 0)
+# When each DDAS day part begins: the morning ends at noon, the afternoon at five.
+DAY_PART_STARTS: dict[DayPart, time] = {"Ochtend": time(0, 0), "Middag": time(12, 0), "Avond": time(17, 0)}
+# When the team starts work in each day part (an evening call is made after people come home).
+WORK_STARTS: dict[DayPart, time] = {"Ochtend": OFFICE_OPENS, "Middag": time(13, 0), "Avond": time(18, 0)}
 
 
 def is_working_day(day: date) -> bool:
@@ -43,3 +49,18 @@ def due_after(moment: datetime, delay: timedelta) -> datetime:
 def next_working_day_start(moment: datetime) -> datetime:
     """Opening time on the working day after `moment` (crisis contact)."""
     return datetime.combine(next_working_day(moment.astimezone(AMSTERDAM).date()), OFFICE_OPENS, tzinfo=AMSTERDAM)
+
+
+def day_part(moment: datetime) -> DayPart:
+    """The DDAS day part (Ochtend, Middag, Avond) a moment falls in, in Amsterdam."""
+    local = moment.astimezone(AMSTERDAM).time()
+    if local >= DAY_PART_STARTS["Avond"]:
+        return "Avond"
+    return "Middag" if local >= DAY_PART_STARTS["Middag"] else "Ochtend"
+
+
+def next_day_part(part: DayPart | None) -> DayPart:
+    """The day part after `part`, round the clock: a retry comes at another time of day."""
+    if part is None:
+        return "Ochtend"
+    return DAY_PARTS[(DAY_PARTS.index(part) + 1) % len(DAY_PARTS)]  # type: ignore[return-value]

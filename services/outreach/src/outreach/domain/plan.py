@@ -1,14 +1,23 @@
-"""The contact plan: after a letter, what comes next and when, by the case's action and what we know."""
+"""The contact plan: after a letter, what comes next and when, by the case's action and what we know;
+after an unreached call or visit, when to try again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from vroeg_contracts.events import OutreachAction
 
-from .calendar import due_after, next_working_day_start
+from .calendar import (
+    AMSTERDAM,
+    WORK_STARTS,
+    due_after,
+    next_day_part,
+    next_working_day_start,
+    on_or_after_working_day,
+)
+from .ddas_lists import DayPart
 
 
 class Step(StrEnum):
@@ -29,6 +38,7 @@ class ContactRules:
     call_delay: timedelta  # letter -> call (default P7D)
     crisis_delay: timedelta | None  # None: the next working day
     visits_enabled: bool
+    retry_delay: timedelta = timedelta(days=1)  # unreached call or visit -> the next try
 
 
 def contact_step(has_phone: bool, visits_enabled: bool) -> Step:
@@ -38,7 +48,8 @@ def contact_step(has_phone: bool, visits_enabled: bool) -> Step:
     return Step.VISIT if visits_enabled else Step.FOLLOW_UP_LETTER
 
 
-def after_first_letter(action: OutreachAction, sent_at: datetime, has_phone: bool, rules: ContactRules) -> PlannedStep | None:
+def after_first_letter(action: OutreachAction, sent_at: datetime, has_phone: bool,
+                       rules: ContactRules) -> PlannedStep | None:
     if action is OutreachAction.LETTER_ONLY:
         return None
     step = contact_step(has_phone, rules.visits_enabled)
@@ -47,3 +58,24 @@ def after_first_letter(action: OutreachAction, sent_at: datetime, has_phone: boo
                else due_after(sent_at, rules.crisis_delay))
         return PlannedStep(step, due)
     return PlannedStep(step, due_after(sent_at, rules.call_delay))
+
+
+# Which step follows up an unreached attempt of each kind; other kinds (a mail, a card) plan nothing.
+RETRIED_KINDS: dict[str, Step] = {"Telefoon": Step.CALL, "Huisbezoek": Step.VISIT}
+
+
+def retry_after_unreached(kind: str, attempted_on: date, day_part: DayPart | None, now: datetime,
+                          rules: ContactRules) -> PlannedStep | None:
+    """The next try after an unreached call or visit: a working day later, at another time of day
+    (someone who works mornings may be home in the evening). Short delays (tests) are literal."""
+    step = RETRIED_KINDS.get(kind)
+    if step is None:
+        return None
+    if step is Step.VISIT and not rules.visits_enabled:
+        step = Step.FOLLOW_UP_LETTER
+    if rules.retry_delay < timedelta(days=1):
+        return PlannedStep(step, now + rules.retry_delay)
+    # Counted from the attempt, but never before tomorrow: an attempt may be registered days late.
+    base = max(attempted_on, now.astimezone(AMSTERDAM).date())
+    day = on_or_after_working_day(base + timedelta(days=rules.retry_delay.days))
+    return PlannedStep(step, datetime.combine(day, WORK_STARTS[next_day_part(day_part)], tzinfo=AMSTERDAM))

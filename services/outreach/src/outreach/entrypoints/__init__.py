@@ -1,1 +1,2 @@
-"""Outreach's entrypoints: the Kafka subscriber, the schedule loop and the HTTP API."""
+"""Outreach's entrypoints: the Kafka subscribers, the background loops and the HTTP API (team,
+admin and reporting routers, staff authentication)."""

@@ -1,10 +1,12 @@
-"""The schedule loop: performs due steps from the database, so a restart loses nothing."""
+"""The background loops: the schedule (performs due steps from the database, so a restart loses
+nothing) and the retention sweep."""
 
 from __future__ import annotations
 
 from vroeg_runtime.service import ServiceRuntime
 
 from ..bootstrap import Outreach
+from ..erasure import sweep_expired
 from ..handlers import perform_due_steps
 
 
@@ -16,3 +18,13 @@ def schedule_loop(outreach: Outreach):  # type: ignore[no-untyped-def]
                 return
 
     return run_schedule
+
+
+def retention_loop(outreach: Outreach):  # type: ignore[no-untyped-def]
+    async def run_retention(runtime: ServiceRuntime) -> None:
+        while True:
+            await sweep_expired(runtime.db, outreach.settings.retention)
+            if await runtime.sleep_unless_stopping(outreach.settings.retention_sweep_seconds):
+                return
+
+    return run_retention

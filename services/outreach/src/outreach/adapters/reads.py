@@ -1,0 +1,142 @@
+"""What the team's API and the DDAS delivery read: the worklist's entries, a case page, and the
+records of a reporting period. Read-only queries; they return domain records or plain dicts."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import asyncpg
+
+from vroeg_contracts.partner_report import Category
+from vroeg_contracts.privacy import ContactDetails
+
+from ..domain.attempts import ONE_WAY_KINDS
+from ..domain.calendar import AMSTERDAM
+from ..domain.ddas import AttemptRecord, CaseRecord, PeriodRecords, SignalRecord
+from ..domain.ddas_lists import IN_A_CASE
+from ..domain.worklist import WorkEntry
+
+ACTIVITY = {"call": "Telefoon", "visit": "Huisbezoek"}
+# The local date of a timestamp, as SQL: DDAS dates and periods are days in Amsterdam.
+LOCAL_DAY = "(({}) AT TIME ZONE 'Europe/Amsterdam')::date"
+# How many unreached attempts a case (aliased `c`) has had; $2 is the list of one-way kinds, which
+# never count (see domain.attempts).
+UNREACHED = ("(SELECT count(*) FROM contact_attempts a WHERE a.case_id = c.case_id AND NOT a.reached"
+             " AND a.kind <> ALL($2::text[]))")
+
+
+class Reads:
+    def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
+        self.conn = conn
+
+    # The worklist
+
+    async def work_entries(self, day: date) -> list[WorkEntry]:
+        """Open calls and visits (announced, or still planned) due on or before `day`, of open cases."""
+        end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
+        rows = await self.conn.fetch(
+            f"""SELECT w.case_id, w.kind, w.due_at, true AS announced, c.intensity, {UNREACHED} AS unreached
+                FROM work_items w JOIN cases c USING (case_id)
+                WHERE w.closed_at IS NULL AND c.status = 'open' AND w.due_at < $1
+                UNION ALL
+                SELECT s.case_id, s.step, s.due_at, false, c.intensity, {UNREACHED}
+                FROM schedule s JOIN cases c USING (case_id)
+                WHERE s.step IN ('call', 'visit') AND s.done_at IS NULL AND s.cancelled_at IS NULL
+                  AND c.status = 'open' AND s.due_at < $1""",
+            end_of_day, sorted(ONE_WAY_KINDS))
+        return [WorkEntry(r["case_id"], ACTIVITY[r["kind"]], r["due_at"], r["announced"], r["intensity"], r["unreached"])
+                for r in rows]
+
+    async def contacts(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, ContactDetails]:
+        rows = await self.conn.fetch("SELECT case_id, contact FROM cases WHERE case_id = ANY($1::uuid[])", case_ids)
+        return {r["case_id"]: ContactDetails.model_validate_json(r["contact"]) for r in rows}
+
+    # Cases
+
+    async def case_list(self, *, status: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        rows = await self.conn.fetch(
+            """SELECT c.case_id, c.status, c.intensity, c.action, c.outcome, c.opened_at, c.closed_at,
+                      c.municipality_code, (SELECT count(*) FROM case_signals s WHERE s.case_id = c.case_id) AS signals
+               FROM cases c WHERE ($1::text IS NULL OR c.status = $1)
+               ORDER BY c.opened_at DESC, c.case_id LIMIT $2 OFFSET $3""",
+            status, limit, offset)
+        return [dict(r) for r in rows]
+
+    async def case_page(self, case_id: uuid.UUID) -> dict[str, Any] | None:
+        case = await self.conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)
+        if case is None:
+            return None
+
+        async def rows(sql: str, *args: Any) -> list[dict[str, Any]]:
+            return [dict(r) for r in await self.conn.fetch(sql, *args)]
+
+        return {
+            "case": dict(case),
+            "contact": ContactDetails.model_validate_json(case["contact"]),
+            "signals": await rows(
+                "SELECT * FROM case_signals WHERE case_id = $1 ORDER BY signal_date, partner_id", case_id),
+            "not_picked_up": await rows(
+                "SELECT * FROM signals_not_picked_up WHERE household_key = $1 ORDER BY decided_at", case["household_key"]),
+            "letters": await rows(
+                "SELECT letter_id, kind, sent_at FROM letters WHERE case_id = $1 ORDER BY sent_at", case_id),
+            "attempts": await rows(
+                "SELECT * FROM contact_attempts WHERE case_id = $1 ORDER BY attempted_on, created_at", case_id),
+            "planned": await rows(
+                """SELECT step, due_at FROM schedule WHERE case_id = $1 AND done_at IS NULL AND cancelled_at IS NULL
+                   ORDER BY due_at""", case_id),
+            "work": await rows("SELECT kind, due_at FROM work_items WHERE case_id = $1 AND closed_at IS NULL", case_id),
+            "referrals": await rows("SELECT * FROM referrals WHERE case_id = $1 ORDER BY requested_at", case_id),
+            "timeline": [{**entry, "detail": json.loads(entry["detail"])} for entry in await rows(
+                "SELECT occurred_at, kind, detail FROM case_timeline WHERE case_id = $1 ORDER BY occurred_at, entry_id",
+                case_id)],
+        }
+
+    # A reporting period (DDAS and KPIs)
+
+    async def period(self, start: date, end: date) -> PeriodRecords:
+        """The records of [start, end] as the DDAS delivery defines them (see domain.ddas)."""
+        cases = await self.conn.fetch(
+            f"""SELECT case_id, municipality_code, contact, matched_on, window_start, window_end,
+                       {LOCAL_DAY.format('opened_at')} AS opened_on,
+                       CASE WHEN {LOCAL_DAY.format('closed_at')} <= $2 THEN outcome END AS outcome
+                FROM cases
+                WHERE {LOCAL_DAY.format('opened_at')} <= $2
+                  AND (closed_at IS NULL OR {LOCAL_DAY.format('closed_at')} >= $1)""",
+            start, end)
+        case_ids = [c["case_id"] for c in cases]
+        contacts = {c["case_id"]: ContactDetails.model_validate_json(c["contact"]) for c in cases}
+        attempts: dict[uuid.UUID, list[AttemptRecord]] = defaultdict(list)
+        for a in await self.conn.fetch(
+                """SELECT case_id, kind, reached, attempted_on, day_part FROM contact_attempts
+                   WHERE case_id = ANY($1::uuid[]) AND attempted_on <= $2""", case_ids, end):
+            attempts[a["case_id"]].append(AttemptRecord(a["kind"], a["reached"], a["attempted_on"], a["day_part"]))
+        signal_ids: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        signals: list[SignalRecord] = []
+        municipality = {c["case_id"]: c["municipality_code"] for c in cases}
+        # A repeat joins its household's case, yet keeps the status "Niet opgepakt: herhaalde melding".
+        for s in await self.conn.fetch(
+                """SELECT s.*, n.ddas_status FROM case_signals s LEFT JOIN signals_not_picked_up n USING (signal_id)
+                   WHERE s.case_id = ANY($1::uuid[]) ORDER BY s.signal_date, s.signal_id""", case_ids):
+            signal_ids[s["case_id"]].append(s["signal_id"])
+            signals.append(SignalRecord(s["signal_id"], municipality[s["case_id"]], Category(s["category"]),
+                                        s["ddas_status"] or IN_A_CASE, contacts[s["case_id"]], s["signal_date"],
+                                        s["arrears_since"], s["amount"], s["crisis"]))
+        # A signal not picked up carries no contact details on the bus; when its household has a
+        # case, that case knows the household.
+        for s in await self.conn.fetch(
+                f"""SELECT n.*, (SELECT contact FROM cases c WHERE c.household_key = n.household_key
+                                  ORDER BY c.opened_at DESC LIMIT 1) AS contact
+                    FROM signals_not_picked_up n
+                    WHERE n.municipality_code IS NOT NULL AND {LOCAL_DAY.format('n.decided_at')} BETWEEN $1 AND $2""",
+                start, end):
+            contact = ContactDetails.model_validate_json(s["contact"]) if s["contact"] else None
+            signals.append(SignalRecord(s["signal_id"], s["municipality_code"], Category(s["category"]),
+                                        s["ddas_status"], contact))
+        return PeriodRecords(signals=signals, cases=[
+            CaseRecord(c["case_id"], c["municipality_code"], tuple(signal_ids[c["case_id"]]), c["opened_on"],
+                       c["matched_on"], c["window_start"], c["window_end"], c["outcome"], tuple(attempts[c["case_id"]]))
+            for c in cases])

@@ -1,0 +1,56 @@
+"""The staff directory: tokens (kept only as SHA-256 hashes), staff ids and roles, from a TOML file."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+Role = Literal["caseworker", "supervisor", "auditor", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+
+
+@dataclass(frozen=True)
+class Staff:
+    staff_id: str
+    role: Role
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class StaffDirectory:
+    def __init__(self, members: dict[str, Staff]) -> None:
+        self._by_hash = members  # hex SHA-256 of the token -> staff member
+
+    @classmethod
+    def load(cls, path: Path) -> StaffDirectory:
+        """Read `[[staff]]` entries (staff_id, role, token_sha256); a bad entry stops the start-up."""
+        entries = tomllib.loads(path.read_text()).get("staff", [])
+        members: dict[str, Staff] = {}
+        for index, entry in enumerate(entries):
+            where = f"{path}: staff[{index}]"
+            staff_id, role, digest = entry.get("staff_id"), entry.get("role"), str(entry.get("token_sha256", "")).lower()
+            if not staff_id:
+                raise ValueError(f"{where}.staff_id: missing")
+            if role not in ROLES:
+                raise ValueError(f"{where}.role: must be one of {', '.join(ROLES)}, not {role!r}")
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                raise ValueError(f"{where}.token_sha256: must be 64 hex digits (the SHA-256 of the token)")
+            if digest in members:
+                raise ValueError(f"{where}.token_sha256: the same token is given twice")
+            members[digest] = Staff(staff_id, role)
+        return cls(members)
+
+    def identify(self, token: str) -> Staff | None:
+        """The staff member a token belongs to, or None. Compares in constant time."""
+        digest = token_hash(token)
+        found = None
+        for known, staff in self._by_hash.items():
+            if hmac.compare_digest(known, digest):
+                found = staff
+        return found

@@ -1,0 +1,82 @@
+"""The monthly DDAS delivery from the command line:
+
+    python -m outreach.ddas --from 2025-01-01 --to 2025-01-31 [--out delivery.json] [--kpi]
+
+Reads outreach's database (OUTREACH_DATABASE_URL), validates the delivery against the bundled
+Uitwisselmodel v0.9 schema, and writes it to --out (or standard output). The read is audited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+
+from ..adapters import audit
+from ..adapters.letters import load_writers
+from ..adapters.mail import write_atomically
+from ..config import OutreachSettings
+from ..errors import InvalidInput
+from ..reporting import delivery, kpi_summary
+from .schema import DeliveryInvalid
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m outreach.ddas", description="The DDAS delivery for CBS.")
+    parser.add_argument("--from", dest="start", required=True, type=_day, help="first day of the period (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="end", required=True, type=_day, help="last day of the period (YYYY-MM-DD)")
+    parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    parser.add_argument("--kpi", action="store_true", help="write the KPI summary instead of the delivery")
+    return parser.parse_args(argv)
+
+
+async def run(args: argparse.Namespace, settings: OutreachSettings) -> int:
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        if args.kpi:
+            report = await kpi_summary(conn, args.start, args.end)
+        else:
+            report = await delivery(conn, args.start, args.end, supplier_code=settings.ddas_supplier_code,
+                                    writers=load_writers(settings.templates_dir, settings.retention))
+        await audit.record(conn, audit.Reader(f"command:{getpass.getuser()}", "command"),
+                           "read:kpi" if args.kpi else "read:ddas", report.case_ids,
+                           f"{args.start.isoformat()}..{args.end.isoformat()}")
+    finally:
+        await conn.close()
+    text = json.dumps(report.content, ensure_ascii=False, indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(args.out, text.encode())
+    print(f"{'KPI summary' if args.kpi else 'DDAS delivery'} {args.start}..{args.end}: {len(report.case_ids)} cases"
+          + (f", written to {args.out}" if args.out else ""), file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    try:
+        return asyncio.run(run(args, OutreachSettings()))
+    except InvalidInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except DeliveryInvalid as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The DDAS delivery (Uitwisselmodel v0.9) for CBS, mapped from outreach's records: pure, no I/O.
+
+What a delivery for the period [start, end] holds, per municipality:
+- every case active in the period (opened on or before `end`, not closed before `start`), with its
+  contact attempts up to `end` and its result when it closed on or before `end`;
+- every signal those cases rest on, and every signal that was not picked up in the period.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
+from vroeg_contracts.privacy import ContactDetails
+
+from .ddas_lists import IN_A_CASE
+
+
+@dataclass(frozen=True)
+class SignalRecord:
+    signal_id: uuid.UUID
+    municipality_code: str
+    category: Category
+    status: str  # EnumSignaalstatus
+    contact: ContactDetails | None
+    signal_date: date | None = None
+    arrears_since: date | None = None
+    amount: Decimal | None = None
+    crisis: bool | None = None
+
+    @property
+    def partner_type(self) -> str:
+        return DDAS_PARTNER_TYPE[self.category]
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    kind: str  # EnumContactsoort
+    reached: bool
+    on: date
+    day_part: str | None  # EnumDagdeel
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    case_id: uuid.UUID
+    municipality_code: str
+    signal_ids: tuple[uuid.UUID, ...]
+    opened_on: date
+    matched_on: date | None
+    window_start: date | None
+    window_end: date | None
+    outcome: str | None  # EnumEindresultaat, once closed
+    attempts: tuple[AttemptRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The `aanleverende_organisatie` of one municipality."""
+
+    name: str
+    kvk_number: str | None = None
+    contacts: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class PeriodRecords:
+    signals: list[SignalRecord] = field(default_factory=list)
+    cases: list[CaseRecord] = field(default_factory=list)
+
+
+def whole_euros(amount: Decimal) -> int:
+    """DDAS `bedrag` is whole euros; half a euro rounds up, as on a bill."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def client(contact: ContactDetails | None) -> dict[str, str]:
+    """The DDAS `client` of a signal. Empty when outreach never received the contact details (a
+    signal not picked up for a household without a case): the schema requires the object, not its fields."""
+    if contact is None:
+        return {}
+    number = contact.house_number
+    fields = {
+        "Burgerservicenummer": contact.bsn,
+        "Voorletters": contact.initials,
+        "Voorvoegsel": contact.prefix,
+        "Achternaam": contact.surname,
+        "Geboortedatum": contact.birth_date.isoformat() if contact.birth_date else None,
+        "Straatnaam": contact.street,
+        "Postcode": contact.postcode,
+        "Huisnummer": str(number) if number is not None else None,
+        # AN4: the house letter and the addition together, as the BAG writes them (12 A-2 -> "A2").
+        "Huisnummertoevoeging": ((contact.house_letter or "") + (contact.house_number_addition or "")) or None,
+        "Plaatsnaam": contact.city,
+    }
+    return {k: v for k, v in fields.items() if v}
+
+
+def vroegsignaal(signal: SignalRecord) -> dict[str, Any]:
+    entry: dict[str, Any] = {"ID": str(signal.signal_id)}
+    if signal.crisis is not None:
+        entry["crisissignaal"] = signal.crisis
+    if signal.amount is not None:
+        entry["bedrag"] = whole_euros(signal.amount)
+    if signal.arrears_since is not None:
+        entry["ontstaansdatum"] = signal.arrears_since.isoformat()
+    if signal.signal_date is not None:
+        entry["signaaldatum"] = signal.signal_date.isoformat()
+    entry["status"] = signal.status
+    entry["signaalpartner"] = {"type": signal.partner_type}
+    entry["client"] = client(signal.contact)
+    return entry
+
+
+def contactpoging(attempt: AttemptRecord) -> dict[str, Any]:
+    entry: dict[str, Any] = {"soort": attempt.kind, "bereikt": attempt.reached, "datum": attempt.on.isoformat()}
+    if attempt.day_part:
+        entry["dagdeel"] = attempt.day_part
+    return entry
+
+
+def vroegsignaalzaak(case: CaseRecord) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if case.outcome is not None:
+        entry["resultaat"] = case.outcome
+    if case.matched_on is not None:
+        entry["matchingsdatum"] = case.matched_on.isoformat()
+    if case.window_start is not None:
+        entry["startdatum_matchtingperiode"] = case.window_start.isoformat()  # sic: the schema's spelling
+    entry["datum_opgepakt"] = case.opened_on.isoformat()
+    if case.window_end is not None:
+        entry["einddatum_matchingperiode"] = case.window_end.isoformat()
+    entry["vroegsignalen"] = [{"ID": str(signal_id)} for signal_id in case.signal_ids]
+    entry["contactpogingen"] = [contactpoging(a) for a in sorted(case.attempts, key=lambda a: (a.on, a.kind))]
+    return entry
+
+
+def merge_signals(signals: Iterable[SignalRecord]) -> list[SignalRecord]:
+    """One record per signal id. A signal both in a case and not picked up (a repeat that joined its
+    household's case) keeps its not-picked-up status and the fullest details of the two."""
+    merged: dict[uuid.UUID, SignalRecord] = {}
+    for signal in signals:
+        known = merged.get(signal.signal_id)
+        if known is None:
+            merged[signal.signal_id] = signal
+            continue
+        status = known.status if known.status != IN_A_CASE else signal.status
+        fuller = known if known.signal_date is not None else signal
+        contact = fuller.contact or known.contact or signal.contact
+        merged[signal.signal_id] = SignalRecord(signal.signal_id, fuller.municipality_code, fuller.category, status,
+                                                contact, fuller.signal_date, fuller.arrears_since, fuller.amount,
+                                                fuller.crisis)
+    return sorted(merged.values(), key=lambda s: (s.signal_date or date.min, str(s.signal_id)))
+
+
+def delivery(records: PeriodRecords, *, start: date, end: date, delivered_at: datetime, supplier_code: str,
+             organisations: dict[str, Organisation]) -> dict[str, Any]:
+    """The Uitwisselmodel document: one `levering` per municipality, numbered by `teller`."""
+    codes = sorted(set(organisations) | {s.municipality_code for s in records.signals}
+                   | {c.municipality_code for c in records.cases})
+    signals = merge_signals(records.signals)
+    cases = sorted(records.cases, key=lambda c: (c.opened_on, str(c.case_id)))
+    leveringen = []
+    for counter, code in enumerate(codes, start=1):
+        organisation = organisations.get(code, Organisation(name=f"Gemeente {code}"))
+        supplier: dict[str, Any] = {"naam": organisation.name}
+        if organisation.kvk_number:
+            supplier["kvk-nummer"] = organisation.kvk_number
+        if organisation.contacts:
+            supplier["contactpersoonen"] = [dict(c) for c in organisation.contacts]
+        leveringen.append({
+            "teller": counter,
+            "gemeentecode": code,
+            "aanleverende_organisatie": supplier,
+            "vroegsignalen": [vroegsignaal(s) for s in signals if s.municipality_code == code],
+            "vroegsignaalzaken": [vroegsignaalzaak(c) for c in cases if c.municipality_code == code],
+        })
+    document: dict[str, Any] = {
+        "codeGegevensleverancier": supplier_code,
+        "startdatumLevering": start.isoformat(),
+        "einddatumLevering": end.isoformat(),
+        "aanleverdatumEnTijd": delivered_at.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if leveringen:  # the schema wants at least one levering when the list is there
+        document["leveringen"] = leveringen
+    return document

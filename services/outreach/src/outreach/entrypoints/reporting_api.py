@@ -1,0 +1,70 @@
+"""The reporting API: the DDAS delivery for CBS, the KPI summary, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from .. import reporting
+from ..adapters import audit
+from ..errors import InvalidInput
+from ..adapters.staff import Staff
+from .api_models import AuditEntryOut
+from .auth import allow, reader, roles_note
+from .team_api import invalid
+
+PERIOD = {"from": Query(alias="from", description="first day, YYYY-MM-DD"),
+          "to": Query(alias="to", description="last day, YYYY-MM-DD")}
+
+if TYPE_CHECKING:
+    from ..bootstrap import Outreach
+
+
+def router(outreach: Outreach) -> APIRouter:
+    api = APIRouter(prefix="/v1", tags=["reporting"])
+    reporters = allow(outreach.staff, "supervisor", "admin", "auditor")
+    auditors = allow(outreach.staff, "auditor")
+
+    async def report(kind: str, start: dt.date, end: dt.date, staff: Staff) -> dict[str, Any]:
+        async with outreach.runtime.db.acquire() as conn:
+            try:
+                if kind == "ddas":
+                    result = await reporting.delivery(conn, start, end, supplier_code=outreach.settings.ddas_supplier_code,
+                                                      writers=outreach.deps.writers)
+                else:
+                    result = await reporting.kpi_summary(conn, start, end)
+            except InvalidInput as error:
+                raise invalid(error.field, error.reason, "query") from None
+            await audit.record(conn, reader(staff), f"read:{kind}", result.case_ids, f"{start}..{end}")
+        return result.content
+
+    @api.get("/ddas", description=roles_note("supervisor", "admin", "auditor") + " The DDAS delivery (Uitwisselmodel"
+             " v0.9) for the period: signals (also those not picked up), cases, contact attempts and outcomes.")
+    async def ddas(start: dt.date = PERIOD["from"], end: dt.date = PERIOD["to"],
+                   staff: Staff = Depends(reporters)) -> dict[str, Any]:
+        return await report("ddas", start, end, staff)
+
+    @api.get("/kpi", description=roles_note("supervisor", "admin", "auditor") + " KPIs for the period in the spirit "
+             "of the Divosa monitor: signals, cases, contact attempts, reach rate and help accepted, per partner type.")
+    async def kpi(start: dt.date = PERIOD["from"], end: dt.date = PERIOD["to"],
+                  staff: Staff = Depends(reporters)) -> dict[str, Any]:
+        return await report("kpi", start, end, staff)
+
+    @api.get("/audit", response_model=list[AuditEntryOut], description=roles_note("auditor")
+             + " Who read or changed which case data, and when; newest first.")
+    async def audit_log(case_id: uuid.UUID | None = None,
+                        staff_id: str | None = Query(default=None, max_length=100, pattern=r"^[A-Za-z0-9:._-]+$"),
+                        since: dt.datetime | None = None, until: dt.datetime | None = None,
+                        limit: int = Query(default=100, ge=1, le=1000),
+                        offset: int = Query(default=0, ge=0, le=1_000_000),
+                        staff: Staff = Depends(auditors)) -> list[dict[str, Any]]:
+        async with outreach.runtime.db.acquire() as conn:
+            found = await audit.entries(conn, case_id=case_id, staff_id=staff_id, since=since, until=until,
+                                        limit=limit, offset=offset)
+            await audit.record(conn, reader(staff), "read:audit", [case_id] if case_id else [])
+        return found
+
+    return api

@@ -1,0 +1,21 @@
+"""What the use cases raise when a request cannot be carried out; the entrypoints translate them
+(404, 409, 422 naming the field, or a command's exit status)."""
+
+from __future__ import annotations
+
+
+class CaseNotFound(LookupError):
+    pass
+
+
+class CaseAlreadyClosed(Exception):
+    pass
+
+
+class InvalidInput(ValueError):
+    """Input that is well-formed but does not fit; names the field and the reason."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

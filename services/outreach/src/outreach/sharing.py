@@ -1,0 +1,67 @@
+"""Referrals need consent: ask the consent service (DataShareRequested), and act on its decision:
+send the package with only the granted data, or record the denial on the case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+
+from vroeg_contracts.envelope import Envelope
+from vroeg_contracts.events import DataShareDenied, DataShareGranted, DataShareRequested
+from vroeg_runtime import outbox
+
+from .adapters.referrals import ReferralRepository, ReferralSink
+from .adapters.repository import Case, CaseRepository
+from .domain.referral import ArrearsLine, Referral, package
+
+REQUESTER = "outreach"
+
+
+async def request_share(conn: asyncpg.Connection, case: Case, referral: Referral, *, requested_by: str) -> None:
+    """Store the referral and ask consent. The person key stays unknown (None): matching's decision
+    does not carry it, so consent decides on the request itself."""
+    await ReferralRepository(conn).add(request_id=referral.request_id, case_id=case.case_id,
+                                       recipient=referral.recipient, purpose=referral.purpose,
+                                       data_categories=list(referral.requested), requested_by=requested_by)
+    await CaseRepository(conn).add_timeline(case.case_id, "referral_requested", {
+        "request_id": str(referral.request_id), "recipient": referral.recipient, "purpose": referral.purpose,
+        "data_categories": list(referral.requested), "by": requested_by})
+    request = DataShareRequested(request_id=referral.request_id, person_key=None, requester=REQUESTER,
+                                 recipient=referral.recipient, purpose=referral.purpose,
+                                 data_categories=list(referral.requested))
+    await outbox.add(conn, Envelope.wrap(request, producer=REQUESTER, municipality_code=case.municipality_code,
+                                         household_key=case.household_key, correlation_id=case.correlation_id))
+
+
+async def act_on_decision(conn: asyncpg.Connection, envelope: Envelope[DataShareGranted | DataShareDenied],
+                          sink: ReferralSink) -> str:
+    """Send the granted package or record the denial. Returns what happened (for the log line)."""
+    decision = envelope.payload
+    referrals = ReferralRepository(conn)
+    referral = await referrals.for_update(decision.request_id)
+    if referral is None:
+        return "not_ours"  # another service's request, or a case erased meanwhile
+    if referral.status != "requested":
+        return "decided_already"
+    repo = CaseRepository(conn)
+    case = await repo.case_for_update(referral.case_id)
+    assert case is not None  # referrals are deleted with their case
+    decided_at = datetime.now(UTC)
+    if isinstance(decision, DataShareDenied):
+        await referrals.mark_denied(referral.request_id, reason=decision.reason, decided_at=decided_at)
+        await repo.add_timeline(case.case_id, "referral_denied", {"request_id": str(referral.request_id),
+                                                                  "reason": decision.reason})
+        return "denied"
+    arrears = [ArrearsLine(s["partner_id"], s["category"], s["amount"], s["arrears_since"])
+               for s in await repo.signals(case.case_id)]
+    content = package(Referral(referral.request_id, referral.recipient, referral.purpose, referral.data_categories),
+                      decision.permitted_fields, contact=case.contact, arrears=arrears, outcome=case.outcome,
+                      created_at=decided_at)
+    sent_to = await sink.send(referral.request_id, content, municipality_code=case.municipality_code)
+    await referrals.mark_sent(referral.request_id, permitted=content["granted_categories"], sent_to=sent_to,
+                              decided_at=decided_at)
+    await repo.add_timeline(case.case_id, "referral_sent", {"request_id": str(referral.request_id),
+                                                            "recipient": referral.recipient,
+                                                            "granted": content["granted_categories"]})
+    return "sent"

@@ -1,0 +1,124 @@
+"""Outreach against the real PostgreSQL: its use cases and its API in this process, with the database
+pool of the test session. Kafka is not needed here: what outreach publishes is read from its outbox."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from outreach.bootstrap import Outreach, build_parts, mount_api
+from outreach.config import SERVICE_DIR, OutreachSettings
+from outreach.handlers import Deps, open_case, perform_due_steps
+from vroeg_contracts.envelope import Envelope
+from vroeg_contracts.events import HouseholdAtRisk, Intensity, OutreachAction, SignalRef
+from vroeg_contracts.partner_report import Category
+from vroeg_contracts.privacy import ContactDetails, seal
+from vroeg_runtime.migrations import migrate
+from vroeg_runtime.settings import PlatformSettings
+
+TOKENS = {"caseworker": "dev-caseworker-token", "supervisor": "dev-supervisor-token",
+          "auditor": "dev-auditor-token", "admin": "dev-admin-token"}
+
+
+def auth(role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
+
+
+@pytest.fixture(scope="session")
+async def outreach_pool(platform) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(platform.database_urls["outreach"], min_size=1, max_size=6)
+    async with pool.acquire() as conn:
+        await migrate(conn, "outreach", SERVICE_DIR / "migrations")
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+def outreach(outreach_pool, platform, tmp_path_factory) -> Outreach:
+    """Outreach's parts with the session's pool; contact follows the letter at once (delays of 0)."""
+    base = tmp_path_factory.mktemp("outreach")
+    settings = OutreachSettings(database_url=platform.database_urls["outreach"], letters_dir=base / "letters",
+                                referrals_dir=base / "referrals", call_delay=timedelta(0), crisis_delay=timedelta(0))
+    parts = build_parts(settings, PlatformSettings(keys_dir=platform.keys_dir, kafka_bootstrap=platform.kafka_bootstrap))
+    parts.runtime.pool = outreach_pool
+    return parts
+
+
+@pytest.fixture(scope="session")
+async def api(outreach) -> AsyncIterator[httpx.AsyncClient]:
+    app = mount_api(outreach, FastAPI())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://outreach") as client:
+        yield client
+
+
+def resident(number: int, *, phone: bool = True) -> ContactDetails:
+    run = uuid.uuid4().hex[:8]
+    return ContactDetails(initials="T.", surname=f"Proefbewoner{run}", street=f"Teststraat{run}", house_number=number,
+                          postcode="1191BK", city="Ouderkerk aan de Amstel", bsn="123456782",
+                          phone="+31612345678" if phone else None, email=f"t.{run}@example.nl")
+
+
+PARTNERS = {Category.RENT: "eigen-haard", Category.WATER: "waternet"}
+NewCase = Callable[..., Awaitable[Envelope[HouseholdAtRisk]]]
+
+
+@pytest.fixture
+def new_case(outreach, outreach_pool, platform) -> NewCase:
+    """Open a case as matching's decision would, and (by default) send its first letter."""
+    public_key = PlatformSettings(keys_dir=platform.keys_dir).outreach_public_key("dev-1")
+
+    async def make(*, phone: bool = True, action: OutreachAction = OutreachAction.LETTER_AND_CALL,
+                   intensity: Intensity = Intensity.MULTIPLE, send_letter: bool = True,
+                   categories: tuple[Category, ...] = (Category.RENT, Category.WATER)) -> Envelope[HouseholdAtRisk]:
+        contact = resident(len(categories), phone=phone)
+        today = date.today()
+        signals = [SignalRef(signal_id=uuid.uuid4(), partner_id=PARTNERS.get(c, "vgz"),
+                             report_id=f"it-{uuid.uuid4().hex[:10]}", category=c, signal_date=today - timedelta(days=2),
+                             arrears_since=today - timedelta(days=60), amount=Decimal("123.45"),
+                             crisis=intensity is Intensity.CRISIS) for c in categories]
+        decision = HouseholdAtRisk(decision_id=uuid.uuid4(), episode_id=uuid.uuid4(), intensity=intensity,
+                                   action=action, rule="test", signals=signals, matched_on=today,
+                                   window_start=today - timedelta(days=2), window_end=today + timedelta(days=88),
+                                   contact=seal(contact, public_key, "dev-1"))
+        envelope = Envelope.wrap(decision, producer="matching", municipality_code="0437",
+                                 household_key=f"hh-{uuid.uuid4().hex}", correlation_id=uuid.uuid4())
+        async with outreach_pool.acquire() as conn, conn.transaction():
+            assert await open_case(conn, envelope, outreach.deps)
+        if send_letter:
+            await perform_until(outreach, lambda steps: "first_letter" in steps, decision.episode_id)
+        return envelope
+
+    return make
+
+
+async def done_steps(pool: asyncpg.Pool, case_id: uuid.UUID) -> list[str]:
+    return [r["step"] for r in await pool.fetch(
+        "SELECT step FROM schedule WHERE case_id = $1 AND done_at IS NOT NULL ORDER BY done_at", case_id)]
+
+
+async def perform_until(outreach: Outreach, condition: Callable[[list[str]], bool], case_id: uuid.UUID,
+                        rounds: int = 20, deps: Deps | None = None) -> list[str]:
+    """Perform due steps (of every case) until `condition` holds for this case's done steps."""
+    for _ in range(rounds):
+        steps = await done_steps(outreach.runtime.db, case_id)
+        if condition(steps):
+            return steps
+        await perform_due_steps(outreach.runtime.db, deps or outreach.deps,
+                                now=datetime.now(UTC) + timedelta(seconds=1))
+    raise AssertionError(f"case {case_id}: steps {await done_steps(outreach.runtime.db, case_id)}")
+
+
+async def outbox_events(pool: asyncpg.Pool, event_type: str, **payload: Any) -> list[dict[str, Any]]:
+    """Envelopes of one type in outreach's outbox whose payload matches."""
+    rows = await pool.fetch("SELECT payload FROM outbox WHERE headers->>'event_type' = $1 ORDER BY seq", event_type)
+    found = [json.loads(r["payload"]) for r in rows]
+    return [e for e in found if all(str(e["payload"].get(k)) == str(v) for k, v in payload.items())]

@@ -1,0 +1,89 @@
+"""The DDAS delivery from the real database, by API and by command, valid against the official schema."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .conftest import auth
+
+OFFICIAL = json.loads((Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v0.9"
+                       / "json_schema_Uitwisselmodel.json").read_text())
+TODAY = date.today().isoformat()
+
+
+def assert_valid(document):
+    errors = [f"{list(e.absolute_path)}: {e.message}"
+              for e in Draft202012Validator(OFFICIAL, format_checker=FormatChecker()).iter_errors(document)]
+    assert errors == []
+
+
+def case_entry(document, signal_ids):
+    (levering,) = [lv for lv in document["leveringen"] if lv["gemeentecode"] == "0437"]
+    return [z for z in levering["vroegsignaalzaken"] if {s["ID"] for s in z["vroegsignalen"]} == signal_ids]
+
+
+async def test_the_delivery_holds_the_case_its_signals_attempts_and_outcome(api, new_case):
+    case = await new_case(phone=True)
+    case_id = case.payload.episode_id
+    await api.post(f"/v1/cases/{case_id}/attempts", headers=auth("caseworker"),
+                   json={"kind": "Telefoon", "reached": True, "date": TODAY, "day_part": "Avond"})
+    await api.post(f"/v1/cases/{case_id}/outcome", headers=auth("caseworker"),
+                   json={"outcome": "(Budget)advies en/of quick fix"})
+    response = await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}", headers=auth("auditor"))
+    assert response.status_code == 200
+    document = response.json()
+    assert_valid(document)
+    signal_ids = {str(s.signal_id) for s in case.payload.signals}
+    (zaak,) = case_entry(document, signal_ids)
+    assert zaak["resultaat"] == "(Budget)advies en/of quick fix" and zaak["datum_opgepakt"] == TODAY
+    assert [(p["soort"], p["bereikt"]) for p in zaak["contactpogingen"]] == [("Brief", False), ("Telefoon", True)]
+    signals = {s["ID"]: s for lv in document["leveringen"] for s in lv["vroegsignalen"]}
+    assert {signals[i]["signaalpartner"]["type"] for i in signal_ids} == {"Huur", "Water"}
+    assert all(signals[i]["bedrag"] == 123 and signals[i]["client"]["Achternaam"].startswith("Proefbewoner")
+               for i in signal_ids)
+
+    kpi = (await api.get(f"/v1/kpi?from={TODAY}&to={TODAY}", headers=auth("supervisor"))).json()
+    assert kpi["total"]["cases"] >= 1 and kpi["total"]["help_accepted"] >= 1
+    assert kpi["per_partner_type"]["Huur"]["cases"] >= 1
+    assert "Proefbewoner" not in json.dumps(kpi)  # figures only
+
+
+async def test_a_period_before_the_case_does_not_hold_it(api, new_case):
+    case = await new_case(send_letter=False)
+    last_year = (date.today() - timedelta(days=365)).isoformat()
+    document = (await api.get(f"/v1/ddas?from={last_year}&to={last_year}", headers=auth("admin"))).json()
+    assert_valid(document)
+    assert not case_entry(document, {str(s.signal_id) for s in case.payload.signals})
+
+
+async def test_a_bad_period_is_refused_naming_the_field(api):
+    response = await api.get("/v1/ddas?from=2025-02-01&to=2025-01-01", headers=auth("supervisor"))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "to"] and "before from" in response.json()["detail"][0]["msg"]
+    missing = await api.get("/v1/kpi?from=2025-02-01", headers=auth("supervisor"))
+    assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["query", "to"]
+
+
+async def test_the_command_writes_a_valid_delivery_and_audits_the_read(platform, outreach, new_case, tmp_path):
+    case = await new_case(send_letter=False)
+    out = tmp_path / "ddas.json"
+    env = {**os.environ, "OUTREACH_DATABASE_URL": platform.database_urls["outreach"]}
+    done = subprocess.run([sys.executable, "-m", "outreach.ddas", "--from", TODAY, "--to", TODAY, "--out", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    assert_valid(document)
+    assert case_entry(document, {str(s.signal_id) for s in case.payload.signals})
+    assert "DDAS delivery" in done.stderr
+    audited = await outreach.runtime.db.fetchval(
+        "SELECT count(*) FROM audit_log WHERE action = 'read:ddas' AND staff_id LIKE 'command:%' AND $1 = ANY(case_ids)",
+        case.payload.episode_id)
+    assert audited == 1
+    bad = subprocess.run([sys.executable, "-m", "outreach.ddas", "--from", "2025-02-01", "--to", "2025-01-01"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "to: lies before from" in bad.stderr

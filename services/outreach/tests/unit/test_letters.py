@@ -1,0 +1,83 @@
+"""The letters: every element the design asks for is in the PDF's text, in plain Dutch."""
+
+import functools
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from outreach.adapters.letters import LetterSignal, LetterWriter, dutch_duration, to_pdf
+from outreach.config import OutreachSettings
+from vroeg_contracts.partner_report import Category
+from vroeg_contracts.privacy import ContactDetails
+
+WRITER = LetterWriter(OutreachSettings().templates_dir, "0437", retention=timedelta(days=180))
+RESIDENT = ContactDetails(initials="Ç.", surname="Öztürk", street="Dorpsstraat", house_number=12, house_letter="A",
+                          postcode="1191BK", city="Ouderkerk aan de Amstel", phone="+31612345678", bsn="123456782")
+SIGNALS = [LetterSignal("eigen-haard", Category.RENT, "450.10", date(2025, 1, 2)),
+           LetterSignal("waternet", Category.WATER, "80.00", date(2024, 12, 15))]
+
+
+@functools.cache  # laying out a PDF takes a while; each letter is made once
+def pdf_text(kind: str, next_step: str | None, urgent: bool = False, contact: ContactDetails = RESIDENT) -> str:
+    text = WRITER.render_text(kind, contact=contact, signals=SIGNALS, sent_on=date(2025, 3, 3), reference="AB12CD34",
+                              next_step=next_step, urgent=urgent)
+    pages = PdfReader(io.BytesIO(to_pdf(text, title="Brief"))).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())  # lines re-flowed: wrapping is layout
+
+
+# Each element of the letter (the design's list) and words that must be there for it.
+ELEMENTS = {
+    "which partners reported": ["woningcorporatie Eigen Haard", "drinkwaterbedrijf Waternet"],
+    "what data the municipality holds": ["Welke gegevens hebben wij van u?", "uw naam, uw adres, uw telefoonnummer",
+                                         "uw burgerservicenummer", "€ 450,10", "achterstand sinds 2 januari 2025"],
+    "why (Wgs)": ["Wet gemeentelijke schuldhulpverlening (Wgs)", "alleen om u hulp aan te bieden"],
+    "how long it is kept": ["Hoe lang bewaren wij uw gegevens?", "na 6 maanden"],
+    "the resident's rights (AVG art. 14)": ["inzien", "verbeteren", "verwijderen", "bezwaar maken",
+                                            "AVG, artikel 14", "Autoriteit Persoonsgegevens"],
+    "help is free and voluntary": ["gratis en vrijwillig", "U beslist zelf of u hulp wilt"],
+    "how to reach the team": ["Bel 020 496 2121", "vroegeropaf@ouder-amstel.nl"],
+}
+
+
+@pytest.mark.parametrize("element", ELEMENTS)
+def test_the_first_letter_holds_every_element(element):
+    text = pdf_text("first_letter", "call")
+    missing = [words for words in ELEMENTS[element] if words not in text]
+    assert not missing, f"{element}: missing {missing}"
+
+
+def test_the_letter_is_addressed_to_the_resident_with_unicode_names_intact():
+    text = pdf_text("first_letter", "call")
+    assert "Ç. Öztürk" in text and "Dorpsstraat 12A" in text and "1191 BK OUDERKERK AAN DE AMSTEL" in text
+    assert "Ons kenmerk: AB12CD34" in text and "3 maart 2025" in text
+
+
+@pytest.mark.parametrize(("next_step", "urgent", "says"), [
+    ("call", False, "Over ongeveer een week bellen wij u."),
+    ("visit", False, "Over ongeveer een week komt een medewerker bij u langs."),
+    ("follow_up_letter", False, "Over ongeveer een week sturen wij u nog een brief."),
+    ("call", True, "Daarom bellen wij u de volgende werkdag al."),
+    ("visit", True, "Daarom komt een medewerker de volgende werkdag al bij u langs."),
+    (None, False, "Wilt u hulp? Bel of mail ons."),
+])
+def test_the_letter_says_what_happens_next(next_step, urgent, says):
+    assert says in pdf_text("first_letter", next_step, urgent)
+
+
+def test_a_phone_number_the_municipality_does_not_hold_is_not_claimed():
+    text = pdf_text("first_letter", "visit", contact=RESIDENT.model_copy(update={"phone": None}))
+    assert "uw telefoonnummer" not in text and "uw naam, uw adres" in text
+
+
+@pytest.mark.parametrize("words", ["woningcorporatie Eigen Haard", "gratis en vrijwillig", "Wgs", "na 6 maanden",
+                                   "AVG, artikel 14", "Bel 020 496 2121"])
+def test_the_follow_up_letter_repeats_the_essentials(words):
+    assert words in pdf_text("follow_up_letter", None)
+
+
+@pytest.mark.parametrize(("period", "text"), [(timedelta(days=180), "6 maanden"), (timedelta(days=30), "1 maand"),
+                                              (timedelta(days=365), "1 jaar"), (timedelta(days=14), "14 dagen")])
+def test_retention_is_said_in_plain_words(period, text):
+    assert dutch_duration(period) == text
