@@ -61,6 +61,8 @@ class SignalRef(BaseModel):
     arrears_since: date
     amount: Decimal | None
     crisis: bool
+    warm_handover: bool = False
+    person_key: str | None = None  # the resident's pseudonym, when the partner gave a BSN
 
 
 class HouseholdAtRisk(Event):
@@ -112,6 +114,12 @@ class SignalNotPickedUp(Event):
         "Niet opgepakt: onterecht signaal", "Niet opgepakt: herhaalde melding", "Niet opgepakt: andere reden"
     ]
     reason: str
+    # What the DDAS delivery reports about a signal, also when it started nothing.
+    signal_date: date | None = None
+    arrears_since: date | None = None
+    amount: Decimal | None = None
+    crisis: bool | None = None
+    warm_handover: bool | None = None
 
 
 class LetterSent(Event):
