@@ -61,7 +61,12 @@ async def slice_run(platform, tmp_path_factory) -> SliceRun:
             return {e["household_key"]: e["payload"]["episode_id"] for e in bus.events(records, "HouseholdAtRisk")
                     if e["household_key"] in keys}
 
-        decisions = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=90, until=lambda rs: len(cases(rs)) == 3)
+        multi_key = households[reports[0][1]["report_id"]]
+        # Wait for the multi household's escalation too: its second report may be matched after
+        # the first opened a single case.
+        decisions = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=90, until=lambda rs: len(cases(rs)) == 3 and any(
+            e["household_key"] == multi_key and e["payload"]["intensity"] == "multiple"
+            for e in bus.events(rs, "HouseholdAtRisk", "HouseholdRiskEscalated")))
         case_ids = cases(decisions)
         multi_case = case_ids[households[reports[0][1]["report_id"]]]
         crisis_case = case_ids[households[reports[3][1]["report_id"]]]

@@ -6,7 +6,7 @@ import pytest
 from vroeg_runtime.migrations import migrate
 
 SERVICES = ("intake", "matching", "outreach", "consent")
-OWN_TABLES = {"intake": {"raw_reports", "signals", "rejections"}, "matching": {"signals", "households", "decisions"},
+OWN_TABLES = {"intake": {"raw_reports", "signals", "rejections"}, "matching": {"signals", "households", "decisions", "case_closures", "decision_reads"},
               "outreach": {"cases", "letters", "schedule", "contact_attempts"}, "consent": {"consents", "share_decisions"}}
 
 

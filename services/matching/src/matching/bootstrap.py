@@ -1,4 +1,4 @@
-"""Wires matching together: settings, policies, the runtime and the entrypoints."""
+"""Wires matching together: settings, policies, staff, the runtime and the entrypoints."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from vroeg_runtime.settings import PlatformSettings
 from . import __version__
 from .config import SERVICE_DIR, MatchingSettings
 from .domain.policy import Policy, load_policies
+from .staff import Staff, load_staff
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Matching:
     settings: MatchingSettings
     platform: PlatformSettings
     policies: dict[str, Policy]
+    staff: Staff
     runtime: ServiceRuntime
 
 
@@ -27,11 +29,16 @@ def build(settings: MatchingSettings | None = None, platform: PlatformSettings |
     settings = settings or MatchingSettings()
     platform = platform or PlatformSettings()
     logs.configure("matching", json_logs=platform.json_logs, level=platform.log_level)
-    policies = load_policies(settings.policy_dir)  # a bad policy stops the start here, with the field named
+    # A bad policy or staff file stops the start here, with the file and the field named.
+    policies = load_policies(settings.policy_dir)
+    staff = load_staff(settings.staff_file)
     runtime = ServiceRuntime(name="matching", version=__version__, database_url=settings.database_url,
                              kafka_bootstrap=platform.kafka_bootstrap, migrations_dir=SERVICE_DIR / "migrations")
-    matching = Matching(settings, platform, policies, runtime)
-    from .entrypoints import kafka
+    matching = Matching(settings, platform, policies, staff, runtime)
+    from .entrypoints import http, kafka, retention
 
     kafka.register(matching)
-    return matching, create_http_app(runtime, title="Vroeg matching")
+    runtime.loops.append(retention.retention_loop(matching))
+    app = create_http_app(runtime, title="Vroeg matching")
+    http.register(app, matching)
+    return matching, app

@@ -1,10 +1,14 @@
-"""Matching's configuration (MATCHING_*): its database, HTTP port and the policy directory."""
+"""Matching's configuration (MATCHING_*): database, HTTP port, policies, staff and retention."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .domain.durations import IsoPeriod, Period
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
@@ -15,3 +19,8 @@ class MatchingSettings(BaseSettings):
     database_url: str = "postgresql://matching:vroeg-dev-matching@127.0.0.1:15432/matching"
     http_port: int = 8102
     policy_dir: Path = SERVICE_DIR / "policies"
+    staff_file: Path = SERVICE_DIR / "config" / "staff.toml"
+    # The design's retention rule: a household with no open signal is deleted this long after its
+    # last event. An ISO-8601 duration (P6M; PT5S in tests). NoDecode: it is text, not JSON.
+    retention: Annotated[IsoPeriod, NoDecode] = Period(months=6)
+    retention_sweep_interval: timedelta = timedelta(hours=1)

@@ -1,114 +1,162 @@
-"""Matching's use case: fold a reported signal into its household, assess, announce what is new."""
+"""Matching's use cases, one per incoming event (a reported signal, a closed case, an erasure
+request) and the retention sweep. Each runs in the caller's transaction, with the inbox claim."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import asyncpg
+import structlog
 
 from vroeg_contracts.envelope import Envelope
-from vroeg_contracts.events import (
-    ArrearsReported,
-    HouseholdAtRisk,
-    HouseholdRiskEscalated,
-    OutreachAction,
-    SignalNotPickedUp,
-    SignalRef,
-)
-from vroeg_contracts.partner_report import ReportStatus
-from vroeg_contracts.privacy import SealedContact
+from vroeg_contracts.events import ArrearsReported, CaseClosed, ErasureCompleted, ErasureRequested
+from vroeg_contracts.partner_report import AMSTERDAM, ReportStatus
 from vroeg_runtime import outbox
 from vroeg_runtime.consuming import PermanentError
 
-from .adapters.repository import HouseholdRepository, signal_inputs
-from .domain.decisions import CaseEscalated, CaseNeeded, NotPickedUp, announce
-from .domain.model import Episode, Signal, assess
+from .adapters.repository import Household, HouseholdRepository, signal_inputs
+from .domain.decisions import decide
+from .domain.durations import Period
+from .domain.model import Assessment, Signal
 from .domain.policy import Policy
+from .domain.retention import may_forget
+from .messages import outgoing
 
 SERVICE = "matching"
+log = structlog.get_logger(__name__)
+_DECISIONS = uuid.UUID("8f3e2b7a-4c1d-4e6f-9a0b-2c3d4e5f6a7b")
+
+
+def policy_for(municipality_code: str, policies: dict[str, Policy]) -> Policy:
+    if municipality_code not in policies:
+        raise PermanentError(f"municipality_code: no policy for {municipality_code}")
+    return policies[municipality_code]
 
 
 def fold(existing: Signal | None, event: ArrearsReported) -> Signal:
+    """The signal with this report folded in (ADR 0003: the same whatever order reports come in)."""
+    fields = {"amount": event.amount, "crisis": event.crisis, "arrears_since": event.arrears_since}
     if existing is None:
-        existing = Signal(signal_id=event.signal_id, partner_id=event.partner_id, report_id=event.report_id,
-                          category=event.category, amount=event.amount, arrears_since=event.arrears_since,
-                          signal_date=event.signal_date, crisis=event.crisis)
-    return existing.merge(event.status, event.signal_date, amount=event.amount, crisis=event.crisis)
-
-
-def _refs(episode: Episode, signals: dict[uuid.UUID, Signal]) -> list[SignalRef]:
-    return [SignalRef(signal_id=s.signal_id, partner_id=s.partner_id, report_id=s.report_id, category=s.category,
-                      signal_date=s.signal_date, arrears_since=s.arrears_since, amount=s.amount, crisis=s.crisis)
-            for s in (signals[i] for i in episode.signal_ids)]
-
-
-def _latest_contact(episode: Episode, signals: dict[uuid.UUID, Signal], contacts: dict[uuid.UUID, SealedContact]) -> SealedContact:
-    # The newest report holds the most recent phone number and address of the household.
-    newest = max(episode.signal_ids, key=lambda i: (signals[i].signal_date, signals[i].partner_id, signals[i].report_id))
-    return contacts[newest]
+        return Signal.first_report(signal_id=event.signal_id, partner_id=event.partner_id, report_id=event.report_id,
+                                   category=event.category, status=event.status, signal_date=event.signal_date,
+                                   **fields)
+    return existing.merge(event.status, event.signal_date, **fields)
 
 
 async def handle_arrears_reported(conn: asyncpg.Connection, envelope: Envelope[ArrearsReported],
                                   policies: dict[str, Policy]) -> list[str]:
-    """Returns the outcomes it recorded (for logs and tests). Call inside a transaction."""
-    policy = policies.get(envelope.municipality_code)
-    if policy is None:
-        raise PermanentError(f"municipality_code: no policy for {envelope.municipality_code}")
+    """Fold the report into its household, decide, announce what is new. Returns the outcomes."""
+    policy = policy_for(envelope.municipality_code, policies)
     event = envelope.payload
     repo = HouseholdRepository(conn)
-    household = envelope.household_key
-    announced = await repo.lock(household, envelope.municipality_code)
-    signals, contacts = await repo.signals(household)
+    household = await repo.lock(envelope.household_key, create_in=envelope.municipality_code)
+    assert household is not None
+    household.signals[event.signal_id] = fold(household.signals.get(event.signal_id), event)
+    if event.status is ReportStatus.OPEN or event.signal_id not in household.contacts:
+        household.contacts[event.signal_id] = event.contact
+    await repo.save_signal(household.household_key, envelope.municipality_code, household.signals[event.signal_id],
+                           household.contacts[event.signal_id])
 
-    signal = fold(signals.get(event.signal_id), event)
-    if event.status is ReportStatus.OPEN or event.signal_id not in contacts:
-        contacts[event.signal_id] = event.contact
-    signals[event.signal_id] = signal
-    await repo.save_signal(household, envelope.municipality_code, signal, contacts[event.signal_id])
+    def nothing_new(assessment: Assessment) -> str:
+        status, reason = assessment.statuses[event.signal_id].value, assessment.reasons[event.signal_id]
+        return f"nothing new to announce: the {event.status.value} report leaves the signal {status} ({reason})"
 
-    assessment = assess(signals, policy)
-    decisions, announced = announce(household, assessment, announced)
-    await repo.save_announced(household, announced)
+    trigger = {"signal_id": str(event.signal_id), "report_status": event.status.value}
+    return await _decide(conn, repo, envelope, household, policy, trigger, nothing_new)
 
-    inputs: dict[str, Any] = {"policy": policy.name, "signals": signal_inputs(signals),
-                              "trigger": {"signal_id": str(event.signal_id), "status": event.status.value}}
-    today = max(s.signal_date for s in signals.values())
+
+async def handle_case_closed(conn: asyncpg.Connection, envelope: Envelope[CaseClosed],
+                             policies: dict[str, Policy]) -> list[str]:
+    """Remember the close date of an outreach case: it ends the case and starts repeat suppression."""
+    event = envelope.payload
+    repo = HouseholdRepository(conn)
+    household = await repo.lock(envelope.household_key)
+    if household is None:
+        return ["UnknownHousehold"]  # erased or past retention: there is nothing left to close
+    policy = policy_for(household.municipality_code, policies)
+    closed_on = await repo.save_closure(household.household_key, event.case_id,
+                                        event.closed_at.astimezone(AMSTERDAM).date())
+    household.closed[event.case_id] = closed_on
+    trigger = {"case_closed": str(event.case_id), "closed_on": closed_on.isoformat()}
+    return await _decide(conn, repo, envelope, household, policy, trigger,
+                         lambda _: f"nothing new to announce: case {event.case_id} closed by outreach on {closed_on}")
+
+
+async def _decide(conn: asyncpg.Connection, repo: HouseholdRepository, envelope: Envelope[Any], household: Household,
+                  policy: Policy, trigger: dict[str, str], nothing_new: Callable[[Assessment], str]) -> list[str]:
+    """Decide on the household as it now is; publish and log every decision, or log that there was none."""
+    assessment, decisions, announced = decide(household.household_key, household.signals, policy,
+                                              household.announced, household.closed)
+    await repo.save_announced(household.household_key, announced)
+    inputs = _inputs(household, policy, assessment, trigger)
     outcomes: list[str] = []
-    for decision in decisions:
-        decision_id = uuid.uuid4()
-        payload: Any
-        if isinstance(decision, CaseNeeded):
-            episode = decision.episode
-            window_start = min(signals[i].signal_date for i in episode.signal_ids)
-            payload = HouseholdAtRisk(
-                decision_id=decision_id, episode_id=decision.episode_id, intensity=episode.intensity,
-                action=OutreachAction(episode.action.value), rule=episode.rule, signals=_refs(episode, signals),
-                matched_on=episode.opened_on, window_start=window_start, window_end=window_start + policy.window,
-                contact=_latest_contact(episode, signals, contacts))
-            rule = episode.rule
-        elif isinstance(decision, CaseEscalated):
-            episode = decision.episode
-            rule = episode.escalations[-1][2] if episode.escalations else episode.rule
-            payload = HouseholdRiskEscalated(
-                decision_id=decision_id, episode_id=decision.episode_id, intensity=episode.intensity,
-                action=OutreachAction(episode.action.value), rule=rule, signals=_refs(episode, signals),
-                matched_on=today, contact=_latest_contact(episode, signals, contacts))
-        else:
-            assert isinstance(decision, NotPickedUp)
-            s = signals[decision.signal_id]
-            rule = decision.reason
-            payload = SignalNotPickedUp(decision_id=decision_id, signal_id=s.signal_id, partner_id=s.partner_id,
-                                        report_id=s.report_id, category=s.category,
-                                        ddas_status=decision.status.value, reason=decision.reason)  # type: ignore[arg-type]
-        await outbox.add(conn, envelope.caused(payload, producer=SERVICE))
-        await repo.record_decision(decision_id=decision_id, household_key=household, cause_event_id=envelope.event_id,
-                                   outcome=payload.event_type, rule=rule, inputs=inputs)
-        outcomes.append(payload.event_type)
-
+    for number, decision in enumerate(decisions):
+        # Derived from the cause, so a transaction retried after a failure writes the same ids.
+        decision_id = uuid.uuid5(_DECISIONS, f"{envelope.event_id}/{number}")
+        out = outgoing(decision, decision_id, household.signals, household.contacts, policy)
+        message = envelope.caused(out.payload, producer=SERVICE)
+        await outbox.add(conn, message)
+        await repo.record_decision(decision_id=decision_id, household_key=household.household_key,
+                                   cause_event_id=envelope.event_id, outcome=out.payload.event_type, rule=out.rule,
+                                   inputs=inputs, episode_id=out.episode_id, signal_id=out.signal_id,
+                                   event_id=message.event_id)
+        outcomes.append(out.payload.event_type)
     if not decisions:
-        reason = assessment.reasons.get(event.signal_id, "no change")
-        await repo.record_decision(decision_id=uuid.uuid4(), household_key=household, cause_event_id=envelope.event_id,
-                                   outcome="NothingToDo", rule=reason, inputs=inputs)
+        await repo.record_decision(decision_id=uuid.uuid5(_DECISIONS, f"{envelope.event_id}/nothing"),
+                                   household_key=household.household_key, cause_event_id=envelope.event_id,
+                                   outcome="NothingToDo", rule=nothing_new(assessment), inputs=inputs)
         outcomes.append("NothingToDo")
     return outcomes
+
+
+def _inputs(household: Household, policy: Policy, assessment: Assessment, trigger: dict[str, str]) -> dict[str, Any]:
+    """What a decision was taken on, stored with it for the team and auditors (pseudonymous)."""
+    return {
+        "trigger": trigger,
+        "policy": policy.summary(),
+        "signals": signal_inputs(household.signals),
+        "closed_cases": {str(case): day.isoformat() for case, day in sorted(household.closed.items())},
+        "assessment": {str(s): {"status": status.value, "reason": assessment.reasons[s]}
+                       for s, status in assessment.statuses.items()},
+        "episodes": [{"opened_on": e.opened_on.isoformat(), "intensity": e.intensity.value, "action": e.action.value,
+                      "rule": e.rule, "signal_ids": [str(s) for s in e.signal_ids],
+                      "closed_on": e.closed_on.isoformat() if e.closed_on else None} for e in assessment.episodes],
+    }
+
+
+async def erase_household(conn: asyncpg.Connection, envelope: Envelope[ErasureRequested]) -> dict[str, int]:
+    """Delete every row about the household and say so, with counts only (AVG art. 17 and 21)."""
+    repo = HouseholdRepository(conn)
+    await repo.lock(envelope.household_key)  # waits for a decision in flight on this household
+    deleted = await repo.erase(envelope.household_key)
+    completed = ErasureCompleted(request_id=envelope.payload.request_id, service=SERVICE, deleted=deleted)
+    await outbox.add(conn, envelope.caused(completed, producer=SERVICE))
+    return deleted
+
+
+async def forget_expired_households(pool: asyncpg.Pool, policies: dict[str, Policy], *, retention: Period,
+                                    now: datetime, batch_size: int = 200) -> dict[str, int]:
+    """The retention rule: delete households with no open signal whose last event is older than
+    `retention`. Each household goes in its own transaction; returns the rows deleted per table."""
+    totals: dict[str, int] = {}
+    cutoff, after = retention.before(now), None
+    while True:
+        async with pool.acquire() as conn:
+            candidates = await HouseholdRepository(conn).idle_since(cutoff, batch_size, after)
+        if not candidates:
+            return totals
+        after = candidates[-1]
+        for _, household_key in candidates:
+            async with pool.acquire() as conn, conn.transaction():
+                repo = HouseholdRepository(conn)
+                household = await repo.lock(household_key, skip_locked=True)
+                policy = policies.get(household.municipality_code) if household else None
+                if household is None or policy is None or not may_forget(
+                        household.signals.values(), policy, last_event_at=household.last_event_at, now=now,
+                        retention=retention):
+                    continue
+                for table, count in (await repo.erase(household_key)).items():
+                    totals[table] = totals.get(table, 0) + count

@@ -1,17 +1,21 @@
-"""Property: the final assessment of a household does not depend on the order its reports arrive in."""
+"""Properties: a household's decisions do not depend on the order its reports (and its cases'
+closures) arrive in; a resolve that overtakes its open changes no decision; redelivery changes nothing."""
 
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.domain.model import Signal, assess
-from matching.domain.policy import Policy
+from matching.domain.decisions import CaseEscalated, CaseNeeded, closures_of, decide, empty_announced
+from matching.domain.model import CaseClosure, Signal, assess
+from matching.domain.policy import Action, Policy
 from vroeg_contracts.partner_report import Category, ReportStatus
 
 POLICY = Policy(municipality_code="0437", name="test")
+IGNORE_SINGLE = POLICY.model_copy(update={"single": Action.IGNORE})
 DAY0 = date(2026, 1, 1)
 PARTNERS = {"eigen-haard": Category.RENT, "vgz": Category.HEALTH_INSURANCE, "waternet": Category.WATER,
             "gemeentebelastingen-amstelland": Category.MUNICIPAL_TAX}
@@ -24,36 +28,145 @@ report = st.fixed_dictionaries({
     "crisis": st.booleans(),
     "status": st.sampled_from([ReportStatus.OPEN, ReportStatus.OPEN, ReportStatus.RESOLVED, ReportStatus.WITHDRAWN]),
 })
+closure = st.fixed_dictionaries({"signal": st.integers(0, 5), "day": st.integers(0, 400)})
 
 
-def fold(reports):
-    signals: dict[uuid.UUID, Signal] = {}
+def signal_id(index: int) -> uuid.UUID:
+    return uuid.UUID(int=index + 1)
+
+
+def canonical_origins(reports):
     # A signal's identity fixes its partner and arrears start (intake refuses changes to them), so
     # those come from one canonical report per signal, whatever the arrival order.
     origins: dict[int, dict] = {}
     for r in sorted(reports, key=lambda r: (r["signal"], r["partner"], r["day"], r["arrears_days"])):
         origins.setdefault(r["signal"], r)
+    return origins
+
+
+def fold_one(signals, r, origin):
+    """What the handler does with one ArrearsReported: fold the report into its signal."""
+    sid, day = signal_id(r["signal"]), DAY0 + timedelta(days=r["day"])
+    fields = {"amount": Decimal("50"), "crisis": r["crisis"], "arrears_since": DAY0 - timedelta(days=origin["arrears_days"])}
+    if sid in signals:
+        return signals[sid].merge(r["status"], day, **fields)
+    return Signal.first_report(signal_id=sid, partner_id=origin["partner"], report_id=f"r{r['signal']}",
+                               category=PARTNERS[origin["partner"]], status=r["status"], signal_date=day, **fields)
+
+
+def fold(reports):
+    origins = canonical_origins(reports)
+    signals: dict[uuid.UUID, Signal] = {}
     for r in reports:
-        origin = origins[r["signal"]]
-        signal_id = uuid.UUID(int=r["signal"] + 1)
-        signal_date = DAY0 + timedelta(days=r["day"])
-        current = signals.get(signal_id) or Signal(
-            signal_id=signal_id, partner_id=origin["partner"], report_id=f"r{r['signal']}",
-            category=PARTNERS[origin["partner"]], amount=Decimal("50"),
-            arrears_since=DAY0 - timedelta(days=origin["arrears_days"]), signal_date=signal_date, crisis=r["crisis"])
-        signals[signal_id] = current.merge(r["status"], signal_date, amount=Decimal("50"), crisis=r["crisis"])
+        signals[signal_id(r["signal"])] = fold_one(signals, r, origins[r["signal"]])
     return signals
 
 
-def summary(signals):
-    assessment = assess(signals, POLICY)
-    return ([(e.opened_on, sorted(map(str, e.signal_ids)), e.intensity, e.action) for e in assessment.episodes],
-            assessment.statuses)
+def summary(signals, closures=(), policy=POLICY):
+    assessment = assess(signals, policy, closures)
+    return ([(e.opened_on, sorted(map(str, e.signal_ids)), e.intensity, e.action, e.closed_on, e.rule)
+             for e in assessment.episodes], assessment.statuses)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(report, min_size=1, max_size=10), st.randoms(use_true_random=False))
-def test_permuting_arrival_order_gives_the_same_decisions(reports, rng):
+@settings(max_examples=500, deadline=None)
+@given(st.lists(report, min_size=1, max_size=10), st.lists(closure, max_size=3), st.randoms(use_true_random=False))
+def test_permuting_arrival_order_gives_the_same_final_assessment(reports, closed, rng):
+    closures = [CaseClosure(frozenset({signal_id(c["signal"])}), DAY0 + timedelta(days=c["day"])) for c in closed]
+    arrivals = [("report", r) for r in reports] + [("closure", c) for c in closures]
+    shuffled = list(arrivals)
+    rng.shuffle(shuffled)
+    in_order = fold([r for kind, r in arrivals if kind == "report"])
+    reordered = fold([r for kind, r in shuffled if kind == "report"])
+    assert summary(in_order, [c for kind, c in arrivals if kind == "closure"]) == \
+        summary(reordered, [c for kind, c in shuffled if kind == "closure"])
+
+
+class Household:
+    """The handler's loop in miniature: fold, assess, announce what is new, remember it."""
+
+    def __init__(self, policy=POLICY):
+        self.policy = policy
+        self.signals: dict[uuid.UUID, Signal] = {}
+        self.announced = empty_announced()
+        self.closed: dict[uuid.UUID, date] = {}
+        self.published = []
+
+    def receive(self, r, origin):
+        self.signals[signal_id(r["signal"])] = fold_one(self.signals, r, origin)
+        return self.reassess()
+
+    def close_case(self, episode_id, day):
+        self.closed[episode_id] = max(day, self.closed.get(episode_id, day))
+        return self.reassess()
+
+    def reassess(self):
+        _, decisions, self.announced = decide("household", self.signals, self.policy, self.announced, self.closed)
+        self.published.extend(decisions)
+        return decisions
+
+
+def described(decisions):
+    return [(type(d).__name__, str(getattr(d, "episode_id", getattr(d, "signal_id", ""))),
+             getattr(getattr(d, "episode", None), "intensity", getattr(d, "status", None)),
+             sorted(map(str, getattr(d, "signal_ids", [])))) for d in decisions]
+
+
+life = st.lists(st.fixed_dictionaries({
+    "partner": st.sampled_from(sorted(PARTNERS)),
+    "day": st.integers(0, 250),
+    "arrears_days": st.integers(20, 60),
+    "crisis": st.sampled_from([False, False, False, True]),
+    "resolved_after": st.one_of(st.none(), st.integers(0, 60)),
+}), min_size=1, max_size=7)
+
+
+@settings(max_examples=500, deadline=None)
+@given(life, st.sampled_from([POLICY, IGNORE_SINGLE]))
+def test_a_resolve_that_overtakes_its_open_changes_no_decision(signals, policy):
+    reports = []
+    for index, s in enumerate(signals):
+        opened = {"signal": index, "partner": s["partner"], "day": s["day"], "arrears_days": s["arrears_days"],
+                  "crisis": s["crisis"], "status": ReportStatus.OPEN}
+        reports.append(opened)
+        if s["resolved_after"] is not None:
+            reports.append({**opened, "day": s["day"] + s["resolved_after"], "status": ReportStatus.RESOLVED})
+    origins = canonical_origins(reports)
+    # As partners send them: by date, each open before its own resolve.
+    in_date_order = sorted(reports, key=lambda r: (r["day"], r["status"] is not ReportStatus.OPEN, r["signal"]))
+    overtaken = []
+    for r in in_date_order:
+        if r["status"] is ReportStatus.OPEN:
+            overtaken += [o for o in reports if o["signal"] == r["signal"] and o["status"] is ReportStatus.RESOLVED]
+            overtaken.append(r)
+    natural, early = Household(policy), Household(policy)
+    for r in in_date_order:
+        natural.receive(r, origins[r["signal"]])
+    for r in overtaken:
+        early.receive(r, origins[r["signal"]])
+    assert described(natural.published) == described(early.published)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(report, min_size=1, max_size=10), st.randoms(use_true_random=False), st.integers(0, 400))
+def test_any_arrival_order_opens_each_case_once_and_redelivery_changes_nothing(reports, rng, close_day):
+    origins = canonical_origins(reports)
     shuffled = list(reports)
     rng.shuffle(shuffled)
-    assert summary(fold(reports)) == summary(fold(shuffled))
+    household = Household()
+    for r in shuffled:
+        household.receive(r, origins[r["signal"]])
+        assert household.receive(r, origins[r["signal"]]) == []  # the same report again: nothing new
+    opened = [d.episode_id for d in household.published if isinstance(d, CaseNeeded)]
+    if opened:
+        household.close_case(opened[0], DAY0 + timedelta(days=close_day))
+        assert household.close_case(opened[0], DAY0 + timedelta(days=close_day)) == []
+    opened = [d.episode_id for d in household.published if isinstance(d, CaseNeeded)]
+    assert len(opened) == len(set(opened)), "a case was opened twice"
+    escalated = {d.episode_id for d in household.published if isinstance(d, CaseEscalated)}
+    assert escalated <= set(opened), "an escalation names a case that was never opened"
+    not_picked_up = Counter(d.signal_id for d in household.published if not isinstance(d, CaseNeeded | CaseEscalated))
+    assert all(n == 1 for n in not_picked_up.values()), "a signal was reported as not picked up twice"
+    final = assess(household.signals, POLICY, closures_of(household.announced, household.closed))
+    announced_signals = {s for e in household.announced["episodes"].values() for s in e["signal_ids"]}
+    for episode in final.episodes:
+        assert {str(s) for s in final.picked_up(episode)} & announced_signals, "an episode no case was opened for"

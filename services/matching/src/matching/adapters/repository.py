@@ -1,10 +1,11 @@
-"""Matching's PostgreSQL repository: households, their signals and the decision log."""
+"""Matching's PostgreSQL repository: households, their signals, closed cases and the decision log."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -13,79 +14,161 @@ from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import SealedContact
 
 from ..domain.decisions import empty_announced
-from ..domain.model import Signal
+from ..domain.model import Signal, sort_key
+
+# Every table that holds rows about a household, in the order erasure deletes them.
+HOUSEHOLD_TABLES = ("signals", "decisions", "case_closures", "decision_reads", "households")
+
+
+@dataclass
+class Household:
+    """A household as matching holds it, locked for the transaction that loaded it."""
+
+    household_key: str
+    municipality_code: str
+    announced: dict[str, Any]
+    signals: dict[uuid.UUID, Signal]
+    contacts: dict[uuid.UUID, SealedContact]
+    closed: dict[uuid.UUID, date]  # case (episode) id -> the day outreach closed it
+    last_event_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    decision_id: uuid.UUID
+    decided_at: datetime
+    outcome: str
+    rule: str
+    episode_id: uuid.UUID | None
+    signal_id: uuid.UUID | None
+    event_id: uuid.UUID | None
+    cause_event_id: uuid.UUID
+    inputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HouseholdHistory:
+    household_key: str
+    municipality_code: str
+    decisions: list[DecisionRecord]
 
 
 class HouseholdRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def lock(self, household_key: str, municipality_code: str) -> dict[str, Any]:
-        """The household's announced state, locked for this transaction (created if new)."""
-        await self.conn.execute(
-            "INSERT INTO households (household_key, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            household_key, municipality_code,
-        )
-        announced = await self.conn.fetchval(
-            "SELECT announced FROM households WHERE household_key = $1 FOR UPDATE", household_key)
-        return json.loads(announced) if announced else empty_announced()
+    async def lock(self, household_key: str, *, create_in: str | None = None,
+                   skip_locked: bool = False) -> Household | None:
+        """The household, locked for this transaction; None if unknown (created if `create_in`
+        names its municipality). `skip_locked` returns None instead of waiting for another writer."""
+        if create_in is not None:
+            await self.conn.execute(
+                "INSERT INTO households (household_key, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                household_key, create_in)
+        row = await self.conn.fetchrow(
+            "SELECT municipality_code, announced, last_event_at FROM households WHERE household_key = $1"
+            f" FOR UPDATE{' SKIP LOCKED' if skip_locked else ''}", household_key)
+        if row is None:
+            return None
+        rows = await self.conn.fetch("SELECT * FROM signals WHERE household_key = $1", household_key)
+        closed = await self.conn.fetch("SELECT episode_id, closed_on FROM case_closures WHERE household_key = $1",
+                                       household_key)
+        return Household(
+            household_key=household_key, municipality_code=row["municipality_code"],
+            announced=json.loads(row["announced"]) if row["announced"] else empty_announced(),
+            signals={r["signal_id"]: _signal(r) for r in rows},
+            contacts={r["signal_id"]: SealedContact.model_validate_json(r["sealed_contact"]) for r in rows},
+            closed={r["episode_id"]: r["closed_on"] for r in closed}, last_event_at=row["last_event_at"])
 
     async def save_announced(self, household_key: str, announced: dict[str, Any]) -> None:
+        """Store what was announced; every handled event passes here, so it is also the last event."""
         await self.conn.execute(
-            "UPDATE households SET announced = $2::jsonb, updated_at = now() WHERE household_key = $1",
-            household_key, json.dumps(announced),
-        )
-
-    async def signals(self, household_key: str) -> tuple[dict[uuid.UUID, Signal], dict[uuid.UUID, SealedContact]]:
-        rows = await self.conn.fetch("SELECT * FROM signals WHERE household_key = $1", household_key)
-        signals = {
-            r["signal_id"]: Signal(
-                signal_id=r["signal_id"], partner_id=r["partner_id"], report_id=r["report_id"],
-                category=Category(r["category"]), amount=r["amount"], arrears_since=r["arrears_since"],
-                signal_date=r["signal_date"], crisis=r["crisis"], closed_on=r["closed_on"], withdrawn=r["withdrawn"],
-            )
-            for r in rows
-        }
-        contacts = {r["signal_id"]: SealedContact.model_validate_json(r["sealed_contact"]) for r in rows}
-        return signals, contacts
+            "UPDATE households SET announced = $2::jsonb, updated_at = now(), last_event_at = now()"
+            " WHERE household_key = $1", household_key, json.dumps(announced))
 
     async def save_signal(self, household_key: str, municipality_code: str, signal: Signal,
                           contact: SealedContact) -> None:
         await self.conn.execute(
             """INSERT INTO signals (signal_id, household_key, municipality_code, partner_id, report_id, category, amount,
-                                    arrears_since, signal_date, crisis, closed_on, withdrawn, sealed_contact)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+                                    arrears_since, signal_date, crisis, closed_on, withdrawn, reported_open, sealed_contact)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
                ON CONFLICT (signal_id) DO UPDATE SET
-                   amount = EXCLUDED.amount, signal_date = EXCLUDED.signal_date, crisis = EXCLUDED.crisis,
-                   closed_on = EXCLUDED.closed_on, withdrawn = EXCLUDED.withdrawn,
-                   sealed_contact = EXCLUDED.sealed_contact, updated_at = now()""",
+                   amount = EXCLUDED.amount, arrears_since = EXCLUDED.arrears_since, signal_date = EXCLUDED.signal_date,
+                   crisis = EXCLUDED.crisis, closed_on = EXCLUDED.closed_on, withdrawn = EXCLUDED.withdrawn,
+                   reported_open = EXCLUDED.reported_open, sealed_contact = EXCLUDED.sealed_contact, updated_at = now()""",
             signal.signal_id, household_key, municipality_code, signal.partner_id, signal.report_id,
             signal.category.value, signal.amount, signal.arrears_since, signal.signal_date, signal.crisis,
-            signal.closed_on, signal.withdrawn, contact.model_dump_json(),
+            signal.closed_on, signal.withdrawn, signal.reported_open, contact.model_dump_json(),
         )
+
+    async def save_closure(self, household_key: str, episode_id: uuid.UUID, closed_on: date) -> date:
+        """Remember that outreach closed a case; the latest close wins, whatever order they came in."""
+        return await self.conn.fetchval(
+            """INSERT INTO case_closures (episode_id, household_key, closed_on) VALUES ($1, $2, $3)
+               ON CONFLICT (episode_id) DO UPDATE SET closed_on = greatest(case_closures.closed_on, EXCLUDED.closed_on)
+               RETURNING closed_on""", episode_id, household_key, closed_on)
 
     async def record_decision(self, *, decision_id: uuid.UUID, household_key: str, cause_event_id: uuid.UUID,
-                              outcome: str, rule: str, inputs: dict[str, Any]) -> None:
+                              outcome: str, rule: str, inputs: dict[str, Any], episode_id: uuid.UUID | None = None,
+                              signal_id: uuid.UUID | None = None, event_id: uuid.UUID | None = None) -> None:
         await self.conn.execute(
-            "INSERT INTO decisions (decision_id, household_key, cause_event_id, outcome, rule, inputs)"
-            " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+            "INSERT INTO decisions (decision_id, household_key, cause_event_id, outcome, rule, inputs, episode_id,"
+            " signal_id, event_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)",
             decision_id, household_key, cause_event_id, outcome, rule, json.dumps(inputs, default=str),
-        )
+            episode_id, signal_id, event_id)
 
-    async def history(self, household_key: str) -> list[dict[str, Any]]:
+    async def history(self, household_key: str) -> HouseholdHistory | None:
+        municipality_code = await self.conn.fetchval(
+            "SELECT municipality_code FROM households WHERE household_key = $1", household_key)
+        if municipality_code is None:
+            return None
         rows = await self.conn.fetch(
-            "SELECT decision_id, decided_at, outcome, rule, inputs FROM decisions WHERE household_key = $1"
-            " ORDER BY decided_at, decision_id", household_key)
-        return [{**dict(r), "inputs": json.loads(r["inputs"])} for r in rows]
+            "SELECT decision_id, decided_at, outcome, rule, episode_id, signal_id, event_id, cause_event_id, inputs"
+            " FROM decisions WHERE household_key = $1 ORDER BY seq", household_key)
+        return HouseholdHistory(household_key, municipality_code,
+                                [DecisionRecord(**{**dict(r), "inputs": json.loads(r["inputs"])}) for r in rows])
+
+    async def record_read(self, household_key: str, *, reader: str, role: str, channel: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO decision_reads (household_key, reader, role, channel) VALUES ($1, $2, $3, $4)",
+            household_key, reader, role, channel)
+
+    async def erase(self, household_key: str) -> dict[str, int]:
+        """Delete every row about the household, including its messages in the outbox; counts per table."""
+        counts = {}
+        for table in HOUSEHOLD_TABLES:
+            status = await self.conn.execute(f"DELETE FROM {table} WHERE household_key = $1", household_key)  # noqa: S608
+            counts[table] = int(status.split()[-1])
+        status = await self.conn.execute("DELETE FROM outbox WHERE key = $1", household_key.encode())
+        counts["outbox"] = int(status.split()[-1])
+        return counts
+
+    async def idle_since(self, cutoff: datetime, limit: int,
+                         after: tuple[datetime, str] | None = None) -> list[tuple[datetime, str]]:
+        """Households whose last event is before `cutoff`, oldest first, from just past `after`:
+        (last event, key) pairs, the candidates for retention."""
+        after = after or (datetime.min.replace(tzinfo=cutoff.tzinfo), "")
+        rows = await self.conn.fetch(
+            "SELECT last_event_at, household_key FROM households WHERE last_event_at < $1"
+            " AND (last_event_at, household_key) > ($2, $3) ORDER BY last_event_at, household_key LIMIT $4",
+            cutoff, after[0], after[1], limit)
+        return [(r["last_event_at"], r["household_key"]) for r in rows]
+
+
+def _signal(row: asyncpg.Record) -> Signal:
+    return Signal(signal_id=row["signal_id"], partner_id=row["partner_id"], report_id=row["report_id"],
+                  category=Category(row["category"]), amount=row["amount"], arrears_since=row["arrears_since"],
+                  signal_date=row["signal_date"], crisis=row["crisis"], closed_on=row["closed_on"],
+                  withdrawn=row["withdrawn"], reported_open=row["reported_open"])
 
 
 def signal_inputs(signals: dict[uuid.UUID, Signal]) -> list[dict[str, Any]]:
-    """The inputs of a decision, as stored with it (pseudonymous: no contact details)."""
+    """The signals a decision was taken on, as stored with it (pseudonymous: no contact details)."""
     return [
         {"signal_id": str(s.signal_id), "partner_id": s.partner_id, "report_id": s.report_id,
          "category": s.category.value, "amount": str(s.amount) if s.amount is not None else None,
          "arrears_since": s.arrears_since.isoformat(), "signal_date": s.signal_date.isoformat(),
-         "crisis": s.crisis, "closed_on": s.closed_on.isoformat() if isinstance(s.closed_on, date) else None,
-         "withdrawn": s.withdrawn}
-        for s in sorted(signals.values(), key=lambda s: (s.signal_date, s.partner_id, s.report_id))
+         "crisis": s.crisis, "closed_on": s.closed_on.isoformat() if s.closed_on else None,
+         "withdrawn": s.withdrawn, "reported_open": s.reported_open}
+        for s in sorted(signals.values(), key=sort_key)
     ]

@@ -1,15 +1,17 @@
 """Signals of a household and the pure assessment of them under a policy.
 
-`assess` depends only on the *set* of signals (each merged from all its reports), never on the order
-in which they arrived: signals are replayed in a canonical order (signal date, partner, report id).
-That is what makes decisions deterministic and replays harmless.
+`assess` depends only on the *set* of signals (each merged from all its reports) and the set of
+cases outreach closed, never on the order in which they arrived: signals are replayed in a canonical
+order (signal date, partner, report id). That is what makes decisions deterministic and replays
+harmless (ADR 0003).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -17,6 +19,12 @@ from vroeg_contracts.events import Intensity
 from vroeg_contracts.partner_report import Category, ReportStatus
 
 from .policy import Action, Policy
+
+RANK = {Intensity.SINGLE: 0, Intensity.MULTIPLE: 1, Intensity.CRISIS: 2}
+
+
+def more_intense(first: Intensity, second: Intensity) -> Intensity:
+    return first if RANK[first] >= RANK[second] else second
 
 
 class SignalStatus(StrEnum):
@@ -42,32 +50,78 @@ class Signal:
     crisis: bool
     closed_on: date | None = None  # resolved (paid or arranged) on this date
     withdrawn: bool = False
+    # False while only a resolve or withdrawal is known: the report that opened it is still on its way.
+    reported_open: bool = True
 
-    @property
-    def days_in_arrears(self) -> int:
-        return (self.signal_date - self.arrears_since).days
+    @classmethod
+    def first_report(cls, *, signal_id: uuid.UUID, partner_id: str, report_id: str, category: Category,
+                     status: ReportStatus, signal_date: date, arrears_since: date, amount: Decimal | None,
+                     crisis: bool) -> Signal:
+        """The signal as the first report about it (of any status) describes it."""
+        blank = cls(signal_id=signal_id, partner_id=partner_id, report_id=report_id, category=category, amount=None,
+                    arrears_since=arrears_since, signal_date=signal_date, crisis=False, reported_open=False)
+        return blank.merge(status, signal_date, amount=amount, crisis=crisis, arrears_since=arrears_since)
 
-    def merge(self, status: ReportStatus, signal_date: date, *, amount: Decimal | None, crisis: bool) -> Signal:
+    def merge(self, status: ReportStatus, signal_date: date, *, amount: Decimal | None, crisis: bool,
+              arrears_since: date | None = None) -> Signal:
         """Fold another report about this signal in, so that the result is the same whatever order
-        the reports come in: closing is final, dates take their minimum, a crisis flag sticks, and
-        the amount is the highest reported."""
+        the reports come in: closing is final, dates take their minimum (the signal date over the
+        open reports once one is known), a crisis flag sticks, and the amount is the highest reported."""
         amounts = [a for a in (self.amount, amount) if a is not None]
         merged = replace(self, crisis=self.crisis or crisis, amount=max(amounts) if amounts else None,
-                         signal_date=min(self.signal_date, signal_date))
+                         arrears_since=min(self.arrears_since, arrears_since or self.arrears_since))
         if status is ReportStatus.OPEN:
-            return merged
+            # A resolve's date says when the arrears ended, not when they were signalled.
+            opened = signal_date if not self.reported_open else min(self.signal_date, signal_date)
+            return replace(merged, signal_date=opened, reported_open=True)
+        if not self.reported_open:
+            merged = replace(merged, signal_date=min(self.signal_date, signal_date))
         if status is ReportStatus.WITHDRAWN:
             return replace(merged, withdrawn=True)
         closed = signal_date if self.closed_on is None else min(self.closed_on, signal_date)
         return replace(merged, closed_on=closed)
 
-    def active_on(self, day: date, policy: Policy) -> bool:
-        return (self.signal_date <= day and (self.closed_on is None or self.closed_on > day)
-                and day - self.signal_date <= policy.window)
+    @property
+    def days_in_arrears(self) -> int:
+        return (self.signal_date - self.arrears_since).days
+
+    def last_counting_day(self, policy: Policy) -> date:
+        """The last day the signal counts: the end of its window, or the day it was resolved.
+
+        A resolved signal still counts on the day it was signalled and on the day it was resolved.
+        Matching decides the moment a report arrives, so a resolve cannot undo a case already
+        opened; counting it that day gives the same decision whichever of the two came first.
+        """
+        last = policy.window.after(self.signal_date)
+        if self.closed_on is not None:
+            last = min(last, max(self.closed_on, self.signal_date))
+        return last
+
+    def open_on(self, day: date, policy: Policy) -> bool:
+        """Open on `day`: reported, not withdrawn, not yet resolved, and inside its window."""
+        return (self.reported_open and not self.withdrawn
+                and self.signal_date <= day <= self.last_counting_day(policy))
 
 
 def sort_key(signal: Signal) -> tuple[date, str, str]:
     return (signal.signal_date, signal.partner_id, signal.report_id)
+
+
+@dataclass(frozen=True)
+class CaseClosure:
+    """Outreach closed a case (`CaseClosed`): the signals matching announced for it, and the day."""
+
+    signal_ids: frozenset[uuid.UUID]
+    closed_on: date
+
+
+@dataclass(frozen=True)
+class Escalation:
+    on: date
+    signal_id: uuid.UUID
+    intensity: Intensity
+    action: Action
+    rule: str
 
 
 @dataclass
@@ -82,24 +136,30 @@ class Episode:
     categories: set[Category] = field(default_factory=set)
     partners: set[str] = field(default_factory=set)
     crisis: bool = False
-    escalations: list[tuple[date, Intensity, str]] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    repeats: list[uuid.UUID] = field(default_factory=list)  # same partner again after the case closed
+    closed_on: date | None = None  # the day outreach closed the case, when matching knows it
 
     @property
-    def key(self) -> str:
+    def key(self) -> uuid.UUID:
         # Stable across re-assessments: the episode's first signal identifies it.
-        return str(self.signal_ids[0])
+        return self.signal_ids[0]
 
-    def open_on(self, day: date, signals: dict[uuid.UUID, Signal], policy: Policy) -> bool:
-        return any(signals[s].active_on(day, policy) for s in self.signal_ids)
+    def add(self, signal: Signal) -> None:
+        self.signal_ids.append(signal.signal_id)
+        self.categories.add(signal.category)
+        self.partners.add(signal.partner_id)
+        self.crisis = self.crisis or signal.crisis
 
-    def ended_on(self, signals: dict[uuid.UUID, Signal], policy: Policy) -> date:
-        """The day the last of its signals stopped counting (closed, or fell out of the window)."""
-        ends = []
-        for signal_id in self.signal_ids:
-            signal = signals[signal_id]
-            out_of_window = signal.signal_date + policy.window
-            ends.append(min(signal.closed_on, out_of_window) if signal.closed_on else out_of_window)
-        return max(ends)
+    def ends_on(self, signals: Mapping[uuid.UUID, Signal], policy: Policy) -> date:
+        """The first day the case no longer stands: the day outreach closed it when that is known,
+        else the day after the last of its signals stopped counting (resolved, or out of the window)."""
+        if self.closed_on is not None:
+            return self.closed_on
+        return max(signals[s].last_counting_day(policy) for s in self.signal_ids) + timedelta(days=1)
+
+    def open_on(self, day: date, signals: Mapping[uuid.UUID, Signal], policy: Policy) -> bool:
+        return self.opened_on <= day < self.ends_on(signals, policy)
 
 
 @dataclass
@@ -107,12 +167,24 @@ class Assessment:
     episodes: list[Episode]
     statuses: dict[uuid.UUID, SignalStatus]
     reasons: dict[uuid.UUID, str]
+    signals: Mapping[uuid.UUID, Signal]
+
+    def picked_up(self, episode: Episode) -> list[uuid.UUID]:
+        """The episode's signals that a case rests on (repeats join a case but are not picked up)."""
+        return [s for s in episode.signal_ids if self.statuses.get(s) is SignalStatus.PICKED_UP]
 
 
-_RANK = {Intensity.SINGLE: 0, Intensity.MULTIPLE: 1, Intensity.CRISIS: 2}
+def assess(signals: Mapping[uuid.UUID, Signal], policy: Policy, closures: Iterable[CaseClosure] = ()) -> Assessment:
+    """Replay a household's signals in canonical order and say what each led to."""
+    replay = _Replay(signals, policy, tuple(closures))
+    for signal in sorted(signals.values(), key=sort_key):
+        replay.take(signal)
+    replay.settle()
+    return Assessment(replay.episodes, replay.statuses, replay.reasons, signals)
 
 
-def _intensity(signals: list[Signal]) -> Intensity:
+def intensity_of(signals: Iterable[Signal]) -> Intensity:
+    signals = list(signals)
     if any(s.crisis for s in signals):
         return Intensity.CRISIS
     if len({s.category for s in signals}) >= 2:
@@ -120,97 +192,137 @@ def _intensity(signals: list[Signal]) -> Intensity:
     return Intensity.SINGLE
 
 
-def _action(policy: Policy, intensity: Intensity) -> Action:
-    return {Intensity.SINGLE: policy.single, Intensity.MULTIPLE: policy.multiple, Intensity.CRISIS: policy.crisis}[intensity]
-
-
-def _rule(intensity: Intensity, signals: list[Signal], policy: Policy) -> str:
-    categories = ", ".join(sorted({s.category.value for s in signals}))
-    days = policy.window.days
+def rule_of(intensity: Intensity, signals: Iterable[Signal], policy: Policy) -> str:
+    """The rule that fired, in words: which intensity, on which categories, leading to which action."""
+    categories = sorted({s.category.value for s in signals})
+    action = policy.action_for(intensity).value
+    within = policy.window.describe()
     if intensity is Intensity.CRISIS:
-        return f"crisis: a crisis signal is open ({categories}) -> {policy.crisis.value}"
+        return f"crisis: a crisis signal is open ({', '.join(categories)}) -> {action}"
     if intensity is Intensity.MULTIPLE:
-        return f"multiple: {len({s.category for s in signals})} categories open within {days} days ({categories}) -> {policy.multiple.value}"
-    return f"single: one category open within {days} days ({categories}) -> {policy.single.value}"
+        return f"multiple: {len(categories)} categories open within {within} ({', '.join(categories)}) -> {action}"
+    return f"single: one category open within {within} ({', '.join(categories)}) -> {action}"
 
 
-def assess(signals: dict[uuid.UUID, Signal], policy: Policy) -> Assessment:
-    """Replay a household's signals in canonical order and say what each led to."""
-    statuses: dict[uuid.UUID, SignalStatus] = {}
-    reasons: dict[uuid.UUID, str] = {}
-    episodes: list[Episode] = []
-    counting: list[Signal] = []  # above threshold, not withdrawn
+def below_threshold(signal: Signal, policy: Policy) -> str | None:
+    """Why a signal is below its category's threshold, or None when it is not."""
+    if signal.crisis and policy.crisis_bypasses_threshold:
+        return None
+    threshold = policy.threshold(signal.category)
+    if signal.days_in_arrears < threshold.min_days_in_arrears:
+        return (f"below threshold: {signal.days_in_arrears} days in arrears, {signal.category.value} needs"
+                f" at least {threshold.min_days_in_arrears}")
+    if signal.amount is not None and signal.amount < threshold.min_amount:
+        return f"below threshold: amount {signal.amount}, {signal.category.value} needs at least {threshold.min_amount}"
+    return None
 
-    for signal in sorted(signals.values(), key=sort_key):
-        day = signal.signal_date
+
+class _Replay:
+    """One pass over a household's signals in canonical order, building its episodes."""
+
+    def __init__(self, signals: Mapping[uuid.UUID, Signal], policy: Policy, closures: tuple[CaseClosure, ...]) -> None:
+        self.signals = signals
+        self.policy = policy
+        self.closures = closures
+        self.episodes: list[Episode] = []
+        self.statuses: dict[uuid.UUID, SignalStatus] = {}
+        self.reasons: dict[uuid.UUID, str] = {}
+        self.waiting: list[Signal] = []  # counting, but in no case: `single = "ignore"` keeps them here
+
+    def note(self, signal: Signal, status: SignalStatus, reason: str) -> None:
+        self.statuses[signal.signal_id], self.reasons[signal.signal_id] = status, reason
+
+    def take(self, signal: Signal) -> None:
+        current = self.episodes[-1] if self.episodes else None
+        shortfall = below_threshold(signal, self.policy)
+        closed = self.recently_closed_case_of_partner(signal)
         if signal.withdrawn:
-            statuses[signal.signal_id], reasons[signal.signal_id] = SignalStatus.WITHDRAWN, "withdrawn by the partner"
-            continue
-        threshold = policy.threshold(signal.category)
-        exempt = signal.crisis and policy.crisis_bypasses_threshold
-        if not exempt and (signal.days_in_arrears < threshold.min_days_in_arrears
-                           or (signal.amount is not None and signal.amount < threshold.min_amount)):
-            statuses[signal.signal_id] = SignalStatus.BELOW_THRESHOLD
-            reasons[signal.signal_id] = (f"below threshold: {signal.days_in_arrears} days in arrears, amount {signal.amount};"
-                                         f" needs {threshold.min_days_in_arrears} days and {threshold.min_amount}")
-            continue
-        if not signal.active_on(day, policy):
-            statuses[signal.signal_id] = SignalStatus.OTHER_REASON
-            reasons[signal.signal_id] = "resolved before it could be picked up"
-            continue
-        counting.append(signal)
-        current = episodes[-1] if episodes else None
+            self.note(signal, SignalStatus.WITHDRAWN, "withdrawn by the partner: sent in error")
+        elif not signal.reported_open:
+            self.note(signal, SignalStatus.NOT_YET,
+                      "only its resolve is known so far: waiting for the report that opened it")
+        elif shortfall is not None:
+            self.note(signal, SignalStatus.BELOW_THRESHOLD, shortfall)
+        elif current is not None and current.open_on(signal.signal_date, self.signals, self.policy):
+            self.join(current, signal)
+        elif closed is not None:
+            closed.repeats.append(signal.signal_id)
+            self.note(signal, SignalStatus.REPEAT,
+                      f"repeat: the same partner reported again within {self.policy.repeat_suppression.describe()}"
+                      f" of the case's end on {closed.ends_on(self.signals, self.policy)}; no new letter")
+        else:
+            self.open_case(signal)
 
-        if current is not None and current.open_on(day, signals, policy):
-            new_category = signal.category not in current.categories
-            new_crisis = signal.crisis and not current.crisis
-            current.signal_ids.append(signal.signal_id)
-            why = "crisis signal" if new_crisis else f"new category {signal.category.value}"
-            if new_category or new_crisis:
-                members = [signals[s] for s in current.signal_ids if signals[s].active_on(day, policy)]
-                intensity = max(_intensity(members), current.intensity, key=_RANK.__getitem__)
-                current.categories.add(signal.category)
-                current.partners.add(signal.partner_id)
-                current.crisis = current.crisis or signal.crisis
-                if intensity is not current.intensity or new_category:
-                    current.escalations.append((day, intensity, f"escalated: {why} -> {_action(policy, intensity).value}"))
-                    current.intensity, current.action = intensity, _action(policy, intensity)
-                    current.rule = _rule(intensity, members, policy)
-                statuses[signal.signal_id], reasons[signal.signal_id] = SignalStatus.PICKED_UP, f"joins the open case: {why}"
-            elif signal.partner_id in current.partners:
-                statuses[signal.signal_id] = SignalStatus.REPEAT
-                reasons[signal.signal_id] = "repeat: the same partner reported again while the case is open"
-            else:
-                current.partners.add(signal.partner_id)
-                statuses[signal.signal_id], reasons[signal.signal_id] = SignalStatus.PICKED_UP, "joins the open case"
-            continue
+    def join(self, case: Episode, signal: Signal) -> None:
+        """An open case takes the signal in. A new category or a crisis escalates it; the same
+        partner again is a repeat; another partner of a category it has changes nothing."""
+        day = signal.signal_date
+        why = None
+        if signal.crisis and not case.crisis:
+            why = "a crisis signal"
+        elif signal.category not in case.categories:
+            why = f"new category {signal.category.value}"
+        same_partner = signal.partner_id in case.partners
+        case.add(signal)
+        self.close_if_known(case)
+        if why is not None:
+            counting = [self.signals[s] for s in case.signal_ids if self.signals[s].open_on(day, self.policy)]
+            intensity = more_intense(intensity_of(counting), case.intensity)
+            case.intensity, case.action = intensity, self.policy.action_for(intensity)
+            case.rule = rule_of(intensity, counting, self.policy)
+            case.escalations.append(Escalation(day, signal.signal_id, intensity, case.action,
+                                               f"escalated by {why}: {case.rule}"))
+            self.note(signal, SignalStatus.PICKED_UP, f"joins the open case and escalates it: {why}")
+        elif same_partner:
+            self.note(signal, SignalStatus.REPEAT,
+                      "repeat: the same partner reported again while the case is open; no new letter")
+        else:
+            self.note(signal, SignalStatus.PICKED_UP, "joins the open case (a category it has already); no new letter")
 
-        if (current is not None and not signal.crisis and signal.partner_id in current.partners
-                and signal.category in current.categories
-                and day - current.ended_on(signals, policy) < policy.repeat_suppression):
-            statuses[signal.signal_id] = SignalStatus.REPEAT
-            reasons[signal.signal_id] = (f"repeat: the same partner reported within {policy.repeat_suppression.days}"
-                                         " days of the case's close")
-            continue
+    def recently_closed_case_of_partner(self, signal: Signal) -> Episode | None:
+        """A closed case that suppresses this signal as a repeat: same partner and category, closed
+        less than the suppression period ago. A crisis or a new category is never a repeat."""
+        if signal.crisis:
+            return None
+        for case in reversed(self.episodes):
+            ended = case.ends_on(self.signals, self.policy)
+            if (signal.partner_id in case.partners and signal.category in case.categories
+                    and ended <= signal.signal_date < self.policy.repeat_suppression.after(ended)):
+                return case
+        return None
 
-        in_case = {s for e in episodes for s in e.signal_ids}
-        active = [s for s in counting if s.active_on(day, policy) and s.signal_id not in in_case]
-        intensity = _intensity(active)
-        action = _action(policy, intensity)
+    def open_case(self, signal: Signal) -> None:
+        day = signal.signal_date
+        self.waiting.append(signal)
+        pool = [s for s in self.waiting if s.open_on(day, self.policy)]
+        intensity = intensity_of(pool)
+        action = self.policy.action_for(intensity)
         if action is Action.IGNORE:
-            statuses[signal.signal_id] = SignalStatus.NOT_YET
-            reasons[signal.signal_id] = f"{intensity.value}: the policy ignores this on its own; waiting for more signals"
-            continue
-        episode = Episode(opened_on=day, signal_ids=[s.signal_id for s in active], intensity=intensity, action=action,
-                          rule=_rule(intensity, active, policy), categories={s.category for s in active},
-                          partners={s.partner_id for s in active}, crisis=any(s.crisis for s in active))
-        episodes.append(episode)
-        for member in active:
-            statuses[member.signal_id] = SignalStatus.PICKED_UP
-            reasons[member.signal_id] = f"opens a case: {episode.rule}"
+            self.note(signal, SignalStatus.NOT_YET, f"{intensity.value}: the policy ignores this on its own;"
+                                                    f" waiting {self.policy.window.describe()} for more signals")
+            return
+        rule = rule_of(intensity, pool, self.policy)
+        case = Episode(opened_on=day, signal_ids=[], intensity=intensity, action=action, rule=rule)
+        for member in pool:
+            case.add(member)
+            self.note(member, SignalStatus.PICKED_UP, f"opens a case on {day}: {rule}")
+        self.close_if_known(case)
+        self.episodes.append(case)
+        self.waiting = [s for s in self.waiting if s not in pool]
 
-    # Signals left waiting under an `ignore` policy that never joined a case are not picked up.
-    for signal_id, status in statuses.items():
-        if status is SignalStatus.NOT_YET and not signals[signal_id].active_on(max(s.signal_date for s in signals.values()), policy):
-            statuses[signal_id] = SignalStatus.OTHER_REASON
-    return Assessment(episodes, statuses, reasons)
+    def close_if_known(self, case: Episode) -> None:
+        # A case matching announced may have become two episodes after a late signal: both close.
+        dates = [c.closed_on for c in self.closures if c.signal_ids.intersection(case.signal_ids)]
+        case.closed_on = max(dates) if dates else None
+
+    def settle(self) -> None:
+        """Signals the policy left waiting that never joined a case, and whose window has passed by
+        the household's latest signal, were not picked up."""
+        reported = [s.signal_date for s in self.signals.values() if s.reported_open and not s.withdrawn]
+        if not reported:
+            return
+        today = max(reported)
+        for signal in self.waiting:
+            if not signal.open_on(today, self.policy):
+                self.note(signal, SignalStatus.OTHER_REASON, f"{self.reasons[signal.signal_id]}; none came within"
+                                                             f" {self.policy.window.describe()}")

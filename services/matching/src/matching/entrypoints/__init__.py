@@ -1,1 +1,1 @@
-"""Matching's entrypoints: the Kafka subscriber and the read API. They parse and delegate."""
+"""Matching's entrypoints: Kafka subscribers, the read API and the retention loop. They parse and delegate."""

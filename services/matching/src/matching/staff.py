@@ -1,0 +1,81 @@
+"""Staff who may read matching's decision log: their hashed bearer tokens, roles and municipalities.
+
+Tokens are stored only as SHA-256 digests (they are long random strings, so a plain digest is
+enough), and checked in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"  # the outreach team: why did this household get a letter?
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+
+
+# Who may read a household's decision history. One table, so a new role starts with no access.
+READS_DECISIONS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR})
+
+
+MunicipalityCode = Annotated[str, Field(pattern=r"^\d{4}$")]
+
+
+class StaffMember(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    role: Role
+    municipalities: frozenset[MunicipalityCode] = Field(min_length=1)  # whose households this member may see
+    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    def may_read_decisions_of(self, municipality_code: str) -> bool:
+        return self.role in READS_DECISIONS and municipality_code in self.municipalities
+
+
+class StaffFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    staff: list[StaffMember] = Field(min_length=1)
+
+
+class StaffError(ValueError):
+    pass
+
+
+class Staff:
+    def __init__(self, members: list[StaffMember]) -> None:
+        self.members = members
+
+    def authenticate(self, token: str) -> StaffMember | None:
+        """The member whose token this is, or None. Every member is compared, in constant time."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        found = None
+        for member in self.members:
+            if hmac.compare_digest(digest, member.token_sha256):
+                found = member
+        return found
+
+
+def load_staff(path: Path) -> Staff:
+    try:
+        parsed = StaffFile.model_validate(tomllib.loads(path.read_text()))
+    except FileNotFoundError:
+        raise StaffError(f"{path}: no such staff file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise StaffError(f"{path}: not valid TOML: {error}") from None
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_input=False))
+        raise StaffError(f"{path}: {problems}") from None
+    ids = [m.id for m in parsed.staff]
+    if len(ids) != len(set(ids)):
+        raise StaffError(f"{path}: staff.id: every member needs an id of their own")
+    return Staff(parsed.staff)

@@ -1,0 +1,91 @@
+"""Matching on the real broker and database: idempotent consumption, order-free decisions, events
+keyed by household, and outreach's closed cases taken into account."""
+
+import uuid
+
+from vroeg_contracts import topics
+from vroeg_contracts.events import CaseClosed, LetterSent
+from vroeg_devtools import bus
+
+from .conftest import eventually, now
+
+
+async def test_a_redelivered_report_changes_nothing(matching, db, publish, household, handled):
+    home = household()
+    report = home.report("eigen-haard", days_ago=2)
+    sentinel = home.report("vgz", days_ago=1, status="withdrawn")  # same key, so handled after both copies
+    await publish(report, report, sentinel)
+    decisions = await handled(sentinel)
+    assert [d["outcome"] for d in decisions] == ["HouseholdAtRisk", "NothingToDo"]
+    assert await db.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'arrears-reported' AND message_id = $1",
+                             str(report.event_id)) == 1
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE key = $1", home.key.encode()) == 1
+    assert await db.fetchval("SELECT count(*) FROM decisions WHERE cause_event_id = $1", report.event_id) == 1
+
+
+async def test_a_resolve_before_its_open_gives_the_same_decisions(matching, db, publish, household, handled, decisions_of):
+    in_order, resolve_first = household(), household()
+    for home, order in ((in_order, ("open", "resolved")), (resolve_first, ("resolved", "open"))):
+        signal_id, report_id = uuid.uuid4(), f"rent-{uuid.uuid4().hex[:8]}"
+        rent = {status: home.report("eigen-haard", days_ago=40 if status == "open" else 20, status=status,
+                                    signal_id=signal_id, report_id=report_id) for status in order}
+        health = home.report("vgz", days_ago=10)  # after the rent was resolved: a case of its own, not multiple
+        await publish(*rent.values(), health)
+        await handled(health)
+
+    def published(decisions):
+        return [(d["outcome"], d["rule"]) for d in decisions if d["outcome"] != "NothingToDo"]
+
+    expected = [("HouseholdAtRisk", "single: one category open within 90 days (rent) -> letter_only"),
+                ("HouseholdAtRisk", "single: one category open within 90 days (health_insurance) -> letter_only")]
+    assert published(await decisions_of(in_order.key)) == published(await decisions_of(resolve_first.key)) == expected
+
+
+async def test_decisions_are_published_keyed_by_household(matching, publish, household):
+    home = household()
+    await publish(home.report("eigen-haard", days_ago=20), home.report("eigen-haard", days_ago=5, days_in_arrears=10))
+    records = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=60, until=lambda rs: len(
+        [e for e in bus.events(rs) if e["household_key"] == home.key]) >= 2)
+    ours = [r for r in records if r.json()["household_key"] == home.key]
+    assert {r.key for r in ours} == {home.key.encode()}
+    assert len({r.partition for r in ours}) == 1
+    assert [r.json()["event_type"] for r in ours] == ["HouseholdAtRisk", "SignalNotPickedUp"]
+    assert ours[1].json()["payload"]["ddas_status"] == "Niet opgepakt: onterecht signaal"
+
+
+async def test_a_case_outreach_closed_takes_no_new_category(matching, db, publish, household, handled):
+    home = household()
+    rent = home.report("eigen-haard", days_ago=10)
+    await publish(rent)
+    (opened,) = await handled(rent)
+    case_id = opened["episode_id"]
+    letter = home.event(LetterSent(case_id=case_id, letter_id=uuid.uuid4(), letter_kind="first", sent_at=now()), "outreach")
+    closed = home.event(CaseClosed(case_id=case_id, outcome="Geen hulp gewenst", closed_at=now()), "outreach")
+    await publish(letter, closed)
+    await eventually(lambda: db.fetchval("SELECT closed_on FROM case_closures WHERE episode_id = $1", case_id),
+                     what="the closed case stored")
+    health = home.report("vgz", days_ago=0)
+    await publish(health)
+    decisions = await handled(health)
+    # Without the close the health signal would escalate the rent case; closed, it starts a new one.
+    assert [d["outcome"] for d in decisions] == ["HouseholdAtRisk", "NothingToDo", "HouseholdAtRisk"]
+    assert decisions[-1]["episode_id"] != case_id
+    assert await db.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'case-events' AND message_id = ANY($1::text[])",
+                             [str(letter.event_id), str(closed.event_id)]) == 2
+
+
+async def test_a_message_that_cannot_be_handled_is_dead_lettered_and_the_rest_go_on(matching, producer, publish,
+                                                                                  household, handled):
+    home = household()
+    garbage = await producer.send_and_wait(topics.ARREARS_REPORTED, b"{not json", key=home.key.encode())
+    elsewhere = home.report("eigen-haard", days_ago=2)
+    elsewhere = elsewhere.model_copy(update={"municipality_code": "0363"})  # no policy for it
+    good = home.report("vgz", days_ago=2)
+    await publish(elsewhere, good)
+    assert [d["outcome"] for d in await handled(good)] == ["HouseholdAtRisk"]
+    dead = await bus.read_topic(topics.dead_letters("matching"), timeout=60, until=lambda rs: {
+        r.headers.get("original.offset") for r in rs} >= {str(garbage.offset)} and any(
+        r.headers.get("original.event_id") == str(elsewhere.event_id) for r in rs))
+    errors = {r.headers.get("original.event_id") or r.headers["original.offset"]: r.headers["error"] for r in dead}
+    assert "not valid JSON" in errors[str(garbage.offset)]
+    assert errors[str(elsewhere.event_id)] == "PermanentError: municipality_code: no policy for 0363"

@@ -1,0 +1,71 @@
+"""Decisions become the contract's events: what outreach and the partners' feedback are told."""
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from matching.domain.decisions import decide, empty_announced
+from matching.domain.model import Signal
+from matching.domain.policy import Action, Policy
+from matching.messages import outgoing
+from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp
+from vroeg_contracts.partner_report import Category
+from vroeg_contracts.privacy import SealedContact
+
+POLICY = Policy(municipality_code="0437", name="test")
+DAY0 = date(2026, 6, 1)
+
+
+def signal(n: int, partner: str, category: Category, day: int, days_in_arrears: int = 40) -> Signal:
+    on = DAY0 + timedelta(days=day)
+    return Signal(signal_id=uuid.UUID(int=n), partner_id=partner, report_id=f"r{n}", category=category,
+                  amount=Decimal("120.50"), arrears_since=on - timedelta(days=days_in_arrears), signal_date=on, crisis=False)
+
+
+def contact(n: int) -> SealedContact:
+    return SealedContact(key_id="dev-1", ciphertext=f"sealed-{n}")
+
+
+def test_a_new_case_carries_intensity_action_rule_signals_and_the_matching_period():
+    signals = {s.signal_id: s for s in (signal(2, "vgz", Category.HEALTH_INSURANCE, 5), signal(1, "eigen-haard", Category.RENT, 5))}
+    _, (decision,), _ = decide("h", signals, POLICY, empty_announced(), {})
+    out = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY)
+    event = out.payload
+    assert isinstance(event, HouseholdAtRisk)
+    assert (event.intensity.value, event.action.value) == ("multiple", "letter_and_call")
+    assert event.rule == out.rule == "multiple: 2 categories open within 90 days (health_insurance, rent) -> letter_and_call"
+    assert [s.report_id for s in event.signals] == ["r1", "r2"]  # canonical order: date, partner, report
+    assert (event.matched_on, event.window_start, event.window_end) == (DAY0 + timedelta(days=5), DAY0 + timedelta(days=5),
+                                                                        DAY0 + timedelta(days=95))
+    assert event.contact == contact(2)  # the newest report's contact details (vgz sorts after eigen-haard)
+    assert out.episode_id == event.episode_id
+
+
+def test_an_escalation_names_the_case_and_why():
+    rent = signal(1, "eigen-haard", Category.RENT, 0)
+    _, _, announced = decide("h", {rent.signal_id: rent}, POLICY, empty_announced(), {})
+    health = signal(2, "vgz", Category.HEALTH_INSURANCE, 30)
+    signals = {rent.signal_id: rent, health.signal_id: health}
+    _, (decision,), _ = decide("h", signals, POLICY, announced, {})
+    event = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY).payload
+    assert isinstance(event, HouseholdRiskEscalated)
+    assert event.episode_id == uuid.UUID(next(iter(announced["episodes"])))
+    assert event.rule.startswith("escalated by new category health_insurance: multiple") and event.matched_on == health.signal_date
+
+
+def test_a_signal_below_the_threshold_is_not_picked_up_with_its_ddas_status():
+    low = signal(1, "eigen-haard", Category.RENT, 0, days_in_arrears=10)
+    _, (decision,), _ = decide("h", {low.signal_id: low}, POLICY, empty_announced(), {})
+    out = outgoing(decision, uuid.UUID(int=99), {low.signal_id: low}, {low.signal_id: contact(1)}, POLICY)
+    assert isinstance(out.payload, SignalNotPickedUp)
+    assert out.payload.ddas_status == "Niet opgepakt: onterecht signaal" and out.signal_id == low.signal_id
+    assert out.rule == "below threshold: 10 days in arrears, rent needs at least 30"
+
+
+def test_the_matching_date_falls_inside_the_matching_period():
+    waits = POLICY.model_copy(update={"single": Action.IGNORE})  # the rent waits until the health signal comes
+    signals = {s.signal_id: s for s in (signal(1, "eigen-haard", Category.RENT, 0), signal(2, "vgz", Category.HEALTH_INSURANCE, 60))}
+    _, (decision,), _ = decide("h", signals, waits, empty_announced(), {})
+    event = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, waits).payload
+    assert (event.window_start, event.matched_on, event.window_end) == (DAY0, DAY0 + timedelta(days=60),
+                                                                        DAY0 + timedelta(days=90))
