@@ -201,7 +201,9 @@ def generate(service: str) -> str:
         devkeys.ensure(keys, ["0437"])
         prefixes = ("VROEG_", "OTEL_", *(f"{s.upper()}_" for s in SERVICES))
         env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+        # Building a broker needs a Kafka password; the document never contains it.
         env.update(VROEG_KEYS_DIR=str(keys), VROEG_KAFKA_BOOTSTRAP=DOCUMENTED_BOOTSTRAP, VROEG_LOG_LEVEL="ERROR",
+                   VROEG_KAFKA_DEV_PASSWORDS="1",
                    OUTREACH_LETTERS_DIR=str(Path(scratch) / "letters"))
         out = Path(scratch) / f"{service}.yaml"
         subprocess.run([sys.executable, "-m", __spec__.name, "--emit", service, "--out", str(out)],
