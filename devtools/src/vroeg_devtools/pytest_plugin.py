@@ -26,6 +26,12 @@ PLATFORM_DIRS = ("integration", "e2e", "faults")
 SERVICES = ("intake", "matching", "outreach", "consent")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests run against development platforms only: services built in a test (even without a
+    # broker) may use the derived development Kafka passwords.
+    os.environ.setdefault("VROEG_KAFKA_DEV_PASSWORDS", "1")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         parts = Path(str(item.fspath)).parts

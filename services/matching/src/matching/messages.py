@@ -32,7 +32,9 @@ def outgoing(decision: Decision, decision_id: uuid.UUID, signals: Mapping[uuid.U
         return Outgoing(SignalNotPickedUp(
             decision_id=decision_id, signal_id=signal.signal_id, partner_id=signal.partner_id,
             report_id=signal.report_id, category=signal.category, ddas_status=decision.status.value,  # type: ignore[arg-type]
-            reason=decision.reason), decision.reason, signal_id=signal.signal_id)
+            reason=decision.reason, signal_date=signal.signal_date, arrears_since=signal.arrears_since,
+            amount=signal.amount, crisis=signal.crisis, warm_handover=signal.warm_handover),
+            decision.reason, signal_id=signal.signal_id)
     episode = decision.episode
     common = {"decision_id": decision_id, "episode_id": decision.episode_id, "intensity": episode.intensity,
               "action": OutreachAction(episode.action.value), "signals": _refs(decision.signal_ids, signals),
@@ -50,7 +52,8 @@ def outgoing(decision: Decision, decision_id: uuid.UUID, signals: Mapping[uuid.U
 
 def _refs(signal_ids: list[uuid.UUID], signals: Mapping[uuid.UUID, Signal]) -> list[SignalRef]:
     return [SignalRef(signal_id=s.signal_id, partner_id=s.partner_id, report_id=s.report_id, category=s.category,
-                      signal_date=s.signal_date, arrears_since=s.arrears_since, amount=s.amount, crisis=s.crisis)
+                      signal_date=s.signal_date, arrears_since=s.arrears_since, amount=s.amount, crisis=s.crisis,
+                      warm_handover=s.warm_handover, person_key=s.person_key)
             for s in sorted((signals[i] for i in signal_ids), key=sort_key)]
 
 

@@ -19,15 +19,16 @@ REQUESTER = "outreach"
 
 
 async def request_share(conn: asyncpg.Connection, case: Case, referral: Referral, *, requested_by: str) -> None:
-    """Store the referral and ask consent. The person key stays unknown (None): matching's decision
-    does not carry it, so consent decides on the request itself."""
+    """Store the referral and ask consent about the resident: the person pseudonym of the case's
+    signals (partners that gave a BSN). Without one, consent can only deny."""
     await ReferralRepository(conn).add(request_id=referral.request_id, case_id=case.case_id,
                                        recipient=referral.recipient, purpose=referral.purpose,
                                        data_categories=list(referral.requested), requested_by=requested_by)
     await CaseRepository(conn).add_timeline(case.case_id, "referral_requested", {
         "request_id": str(referral.request_id), "recipient": referral.recipient, "purpose": referral.purpose,
         "data_categories": list(referral.requested), "by": requested_by})
-    request = DataShareRequested(request_id=referral.request_id, person_key=None, requester=REQUESTER,
+    person_key = next((s["person_key"] for s in await CaseRepository(conn).signals(case.case_id) if s["person_key"]), None)
+    request = DataShareRequested(request_id=referral.request_id, person_key=person_key, requester=REQUESTER,
                                  recipient=referral.recipient, purpose=referral.purpose,
                                  data_categories=list(referral.requested))
     await outbox.add(conn, Envelope.wrap(request, producer=REQUESTER, municipality_code=case.municipality_code,

@@ -90,15 +90,18 @@ class HouseholdRepository:
                           contact: SealedContact) -> None:
         await self.conn.execute(
             """INSERT INTO signals (signal_id, household_key, municipality_code, partner_id, report_id, category, amount,
-                                    arrears_since, signal_date, crisis, closed_on, withdrawn, reported_open, sealed_contact)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+                                    arrears_since, signal_date, crisis, closed_on, withdrawn, reported_open, sealed_contact,
+                                    person_key, warm_handover)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
                ON CONFLICT (signal_id) DO UPDATE SET
                    amount = EXCLUDED.amount, arrears_since = EXCLUDED.arrears_since, signal_date = EXCLUDED.signal_date,
                    crisis = EXCLUDED.crisis, closed_on = EXCLUDED.closed_on, withdrawn = EXCLUDED.withdrawn,
-                   reported_open = EXCLUDED.reported_open, sealed_contact = EXCLUDED.sealed_contact, updated_at = now()""",
+                   reported_open = EXCLUDED.reported_open, sealed_contact = EXCLUDED.sealed_contact,
+                   person_key = EXCLUDED.person_key, warm_handover = EXCLUDED.warm_handover, updated_at = now()""",
             signal.signal_id, household_key, municipality_code, signal.partner_id, signal.report_id,
             signal.category.value, signal.amount, signal.arrears_since, signal.signal_date, signal.crisis,
             signal.closed_on, signal.withdrawn, signal.reported_open, contact.model_dump_json(),
+            signal.person_key, signal.warm_handover,
         )
 
     async def save_closure(self, household_key: str, episode_id: uuid.UUID, closed_on: date) -> date:
@@ -159,7 +162,8 @@ def _signal(row: asyncpg.Record) -> Signal:
     return Signal(signal_id=row["signal_id"], partner_id=row["partner_id"], report_id=row["report_id"],
                   category=Category(row["category"]), amount=row["amount"], arrears_since=row["arrears_since"],
                   signal_date=row["signal_date"], crisis=row["crisis"], closed_on=row["closed_on"],
-                  withdrawn=row["withdrawn"], reported_open=row["reported_open"])
+                  withdrawn=row["withdrawn"], reported_open=row["reported_open"], person_key=row["person_key"],
+                  warm_handover=row["warm_handover"])
 
 
 def signal_inputs(signals: dict[uuid.UUID, Signal]) -> list[dict[str, Any]]:

@@ -52,6 +52,9 @@ class Signal:
     withdrawn: bool = False
     # False while only a resolve or withdrawal is known: the report that opened it is still on its way.
     reported_open: bool = True
+    # Carried to outreach, not used in the assessment.
+    person_key: str | None = None
+    warm_handover: bool = False
 
     @classmethod
     def first_report(cls, *, signal_id: uuid.UUID, partner_id: str, report_id: str, category: Category,

@@ -101,10 +101,10 @@ class CaseRepository:
     async def add_signals(self, case_id: uuid.UUID, signals: list[SignalRef]) -> None:
         await self.conn.executemany(
             """INSERT INTO case_signals (case_id, signal_id, partner_id, report_id, category, signal_date, arrears_since,
-                                         amount, crisis)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
+                                         amount, crisis, person_key, warm_handover)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""",
             [(case_id, s.signal_id, s.partner_id, s.report_id, s.category.value, s.signal_date, s.arrears_since,
-              s.amount, s.crisis)
+              s.amount, s.crisis, s.person_key, s.warm_handover)
              for s in signals],
         )
 
