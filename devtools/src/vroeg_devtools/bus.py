@@ -96,6 +96,20 @@ async def read_topic(topic: str, *, until: Callable[[list[Record]], bool] | None
         await consumer.stop()
 
 
+async def read_until_quiet(topic: str, *, quiet: float = 5.0, timeout: float = 120.0) -> list[Record]:
+    """All records of a topic once no new one has arrived for `quiet` seconds: for outputs whose
+    count is not known in advance."""
+    deadline = time.monotonic() + timeout
+    records = await read_topic(topic, timeout=timeout)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(quiet)
+        again = await read_topic(topic, timeout=timeout)
+        if len(again) == len(records):
+            return again
+        records = again
+    raise TimeoutError(f"{topic}: still growing after {timeout}s ({len(records)} records)")
+
+
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     for _ in range(50):
         await consumer._client.force_metadata_update()  # noqa: SLF001 - a fresh consumer knows no topics yet

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import time
 import uuid
 from collections import Counter
@@ -35,6 +36,7 @@ BAD_REPORTS = [
 
 async def run(args: argparse.Namespace) -> int:
     letters_dir = Path(args.letters).resolve()
+    shutil.rmtree(letters_dir, ignore_errors=True)  # the folder holds this run's letters only
     stack = Stack(env={"OUTREACH_LETTERS_DIR": str(letters_dir), "OUTREACH_CALL_DELAY": args.call_delay,
                        "OUTREACH_CRISIS_DELAY": args.call_delay, "VROEG_JSON_LOGS": "true"})
     print(f"Starting intake, matching, outreach and consent (logs in {os.environ.get('VROEG_LOG_DIR', '.vroeg/logs')}) ...")
@@ -77,9 +79,9 @@ async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) 
         rejected += len(await bus.read_topic(topics.partner_rejections(partner), until=lambda rs: len(rs) > 0,
                                              timeout=timeout))
 
-    decisions = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=timeout, settle=3.0, until=lambda rs: {
-        ref["signal_id"] for e in bus.events(rs) for ref in
-        (e["payload"].get("signals") or [{"signal_id": e["payload"].get("signal_id")}])} >= signal_ids)
+    # Not every signal yields a decision of its own (a second report joining an open case of the
+    # same category does not), so wait until matching has gone quiet.
+    decisions = await bus.read_until_quiet(topics.MATCHING_DECISIONS, quiet=4.0, timeout=timeout)
     ours = [e for e in bus.events(decisions) if _mentions(e, signal_ids)]
     at_risk = [e for e in ours if e["event_type"] == "HouseholdAtRisk"]
     escalated = [e for e in ours if e["event_type"] == "HouseholdRiskEscalated"]
