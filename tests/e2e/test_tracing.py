@@ -8,9 +8,9 @@ from vroeg_devtools import trace
 def test_a_report_is_one_connected_trace_across_services(slice_run):
     spans = trace.load_spans(slice_run.trace_dir)
     partner, report = slice_run.reports[0][0], slice_run.reports[0][1]["report_id"]
-    correlation = str(correlation_id_of(partner, report))
-    trace_id, = {s.trace_id for s in spans if s.attributes.get("vroeg.correlation_id") == correlation
-                 and s.attributes.get("vroeg.event_type") == "ArrearsReported"}
+    trace_ids = trace.traces_of_correlation(spans, str(correlation_id_of(partner, report)))
+    assert len(trace_ids) == 1  # report, decisions, letter and call: one trace
+    trace_id, = trace_ids
     ours = {s.span_id: s for s in spans if s.trace_id == trace_id}
     roots = [s for s in ours.values() if s.parent_id is None]
     assert len(roots) == 1 and roots[0].service == "intake"  # the partner's record starts the trace
@@ -23,10 +23,15 @@ def test_a_report_is_one_connected_trace_across_services(slice_run):
             yield span
 
     published = {s.attributes.get("vroeg.event_type"): s for s in ours.values() if s.name.startswith("outbox relay")}
-    assert {"ArrearsReported", "HouseholdAtRisk"} <= set(published)
-    assert published["ArrearsReported"] in list(ancestors(published["HouseholdAtRisk"]))
-    outreach_handling = [s for s in ours.values() if s.service == "outreach" and s.name.endswith("process")]
-    assert outreach_handling and all(published["HouseholdAtRisk"] in list(ancestors(s)) for s in outreach_handling)
+    assert {"ArrearsReported", "HouseholdAtRisk", "LetterSent", "CallDue"} <= set(published)
+    chain = [published[t] for t in ("ArrearsReported", "HouseholdAtRisk", "LetterSent")]
+    for earlier, later in zip(chain, chain[1:], strict=False):
+        assert earlier in list(ancestors(later)), (f"{later.attributes['vroeg.event_type']} is not caused by "
+                                                   f"{earlier.attributes['vroeg.event_type']} in the trace")
+    # Sending the letter plans the call: the call's step runs, days later, inside the letter's step.
+    letter_step = ours[published["LetterSent"].parent_id]
+    assert letter_step.name == "outreach first_letter"
+    assert letter_step in list(ancestors(published["CallDue"]))
 
 
 def test_the_trace_command_prints_the_tree(slice_run, capsys):

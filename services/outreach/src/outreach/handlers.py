@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 import structlog
+from opentelemetry import trace
 
 from vroeg_contracts.envelope import Envelope, Event
 from vroeg_contracts.events import (
@@ -27,6 +28,7 @@ from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import unseal
 from vroeg_runtime import outbox
 from vroeg_runtime.consuming import describe_error
+from vroeg_runtime.telemetry import annotate, continued
 
 from .adapters import feedback, switches
 from .adapters.letters import LetterSignal, LetterWriter, to_pdf
@@ -38,6 +40,7 @@ from .domain.plan import ContactRules, Step, after_first_letter
 
 SERVICE = "outreach"
 log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 
 @dataclass
@@ -152,7 +155,10 @@ async def perform_due_steps(pool: asyncpg.Pool, deps: Deps, *, now: datetime | N
                     task = await CaseRepository(conn).next_due_task(now or datetime.now(UTC))
                     if task is None:
                         return performed
-                    await _perform(conn, task, deps)
+                    # The step joins the trace of whatever planned it (the report's, or a caseworker's).
+                    with continued(task.trace_context), _tracer.start_as_current_span(f"outreach {task.step.value}"):
+                        annotate(message_id=str(task.task_id))
+                        await _perform(conn, task, deps)
             except Exception as error:
                 if task is None:
                     raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ import asyncpg
 
 from vroeg_contracts.events import SignalRef
 from vroeg_contracts.privacy import ContactDetails
+from vroeg_runtime.telemetry import current_traceparent
 
 from ..domain.attempts import Attempt
 from ..domain.plan import Step
@@ -41,6 +42,7 @@ class DueTask:
     due_at: datetime
     cause_id: uuid.UUID
     failures: int = 0
+    trace_context: dict[str, str] = field(default_factory=dict)
 
 
 def _case(row: asyncpg.Record) -> Case:
@@ -50,7 +52,8 @@ def _case(row: asyncpg.Record) -> Case:
 
 
 def _task(row: asyncpg.Record) -> DueTask:
-    return DueTask(row["task_id"], row["case_id"], Step(row["step"]), row["due_at"], row["cause_id"], row["failures"])
+    return DueTask(row["task_id"], row["case_id"], Step(row["step"]), row["due_at"], row["cause_id"], row["failures"],
+                   json.loads(row["trace_context"]))
 
 
 class CaseRepository:
@@ -132,15 +135,16 @@ class CaseRepository:
     async def schedule(self, case_id: uuid.UUID, step: Step, due_at: datetime, cause_id: uuid.UUID) -> bool:
         """Plan a step; False if the same step is already pending for the case."""
         inserted = await self.conn.fetchval(
-            """INSERT INTO schedule (task_id, case_id, step, due_at, cause_id) VALUES ($1, $2, $3, $4, $5)
+            """INSERT INTO schedule (task_id, case_id, step, due_at, cause_id, trace_context)
+               VALUES ($1, $2, $3, $4, $5, $6::jsonb)
                ON CONFLICT (case_id, step) WHERE done_at IS NULL AND cancelled_at IS NULL DO NOTHING RETURNING true""",
-            uuid.uuid4(), case_id, step.value, due_at, cause_id,
+            uuid.uuid4(), case_id, step.value, due_at, cause_id, json.dumps(current_traceparent()),
         )
         return bool(inserted)
 
     async def pending(self, case_id: uuid.UUID, steps: tuple[Step, ...]) -> list[DueTask]:
         rows = await self.conn.fetch(
-            """SELECT task_id, case_id, step, due_at, cause_id, failures FROM schedule
+            """SELECT task_id, case_id, step, due_at, cause_id, failures, trace_context FROM schedule
                WHERE case_id = $1 AND step = ANY($2::text[]) AND done_at IS NULL AND cancelled_at IS NULL
                ORDER BY due_at""",
             case_id, [s.value for s in steps])
@@ -161,7 +165,7 @@ class CaseRepository:
     async def next_due_task(self, now: datetime) -> DueTask | None:
         # SKIP LOCKED: two outreach instances never perform the same step.
         row = await self.conn.fetchrow(
-            """SELECT task_id, case_id, step, due_at, cause_id, failures FROM schedule
+            """SELECT task_id, case_id, step, due_at, cause_id, failures, trace_context FROM schedule
                WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
                ORDER BY due_at, task_id LIMIT 1 FOR UPDATE SKIP LOCKED""",
             now,
@@ -181,7 +185,7 @@ class CaseRepository:
 
     async def pending_visits(self) -> list[DueTask]:
         rows = await self.conn.fetch(
-            """SELECT task_id, case_id, step, due_at, cause_id, failures FROM schedule
+            """SELECT task_id, case_id, step, due_at, cause_id, failures, trace_context FROM schedule
                WHERE step = 'visit' AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE""")
         return [_task(r) for r in rows]
 
