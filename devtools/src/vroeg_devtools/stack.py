@@ -109,6 +109,7 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    extra: list[ServiceProcess] = field(default_factory=list)  # second and later instances
 
     def start(self, names: tuple[str, ...] = SERVICES) -> Stack:
         for name in names:
@@ -117,11 +118,20 @@ class Stack:
             self.services[name].wait_ready()
         return self
 
+    def add_instance(self, name: str) -> ServiceProcess:
+        """Another instance of a service, sharing its database and consumer group."""
+        instance = ServiceProcess(name, {**self.env, **self.overrides.get(name, {})}).start().wait_ready()
+        self.extra.append(instance)
+        return instance
+
     def __getitem__(self, name: str) -> ServiceProcess:
         return self.services[name]
 
+    def all(self) -> list[ServiceProcess]:
+        return [*self.services.values(), *self.extra]
+
     def stop(self) -> None:
-        for service in self.services.values():
+        for service in self.all():
             service.stop()
 
     def __enter__(self) -> Stack:

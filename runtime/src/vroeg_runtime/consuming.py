@@ -26,6 +26,7 @@ import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from pydantic import ValidationError
 
 from vroeg_contracts import topics
@@ -79,6 +80,13 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means a dependency is down (retry without limit), not that the message is bad."""
+    return isinstance(error, (OSError, ConnectionError, asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
+                              asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
+                              KafkaConnectionError, KafkaTimeoutError))
+
+
 Handler = Callable[[Delivery], Awaitable[None]]
 Protect = Callable[[bytes], bytes]
 
@@ -107,7 +115,9 @@ class DurableConsumer:
         metrics.PROCESSING_SECONDS.labels(self._service, delivery.topic).observe(time.perf_counter() - started)
 
     async def _attempt(self, delivery: Delivery) -> str:
-        for attempt in range(1, self._retry.max_attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 await self._handler(delivery)
                 return "handled"
@@ -115,10 +125,13 @@ class DurableConsumer:
                 await self._dead_letter(delivery, error, attempt)
                 return "dead_lettered"
             except Exception as error:
-                if attempt == self._retry.max_attempts:
+                # The database or broker being away says nothing about the message: wait for them,
+                # however long it takes, rather than dead-letter good messages.
+                unavailable = is_unavailable(error)
+                if attempt >= self._retry.max_attempts and not unavailable:
                     await self._dead_letter(delivery, error, attempt)
                     return "dead_lettered"
-                delay = self._retry.backoff(attempt)
+                delay = self._retry.backoff(min(attempt, self._retry.max_attempts))
                 log.warning("handler_failed_retrying", topic=delivery.topic, offset=delivery.offset,
                             attempt=attempt, retry_in_s=round(delay, 3), error=describe_error(error))
                 await asyncio.sleep(delay)
