@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 import uvicorn
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -153,6 +153,15 @@ def create_http_app(runtime: ServiceRuntime, *, title: str) -> FastAPI:
 
     app = FastAPI(title=title, version=runtime.version, lifespan=lifespan)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=runtime.tracer_provider, excluded_urls="health,metrics")
+
+    @app.middleware("http")
+    async def log_refusals(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # Every refused call is logged in one place, for every service; the token never is.
+        response = await call_next(request)
+        if response.status_code in (401, 403):
+            log.warning("http_access_refused", method=request.method, path=request.url.path,
+                        status=response.status_code, client=request.client.host if request.client else None)
+        return response
 
     @app.get("/health/live", tags=["health"])
     async def live() -> dict[str, str]:
