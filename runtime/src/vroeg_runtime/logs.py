@@ -70,8 +70,10 @@ def configure(service: str, *, json_logs: bool = True, level: str = "INFO") -> N
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
         structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]))
+    handler._vroeg = True  # type: ignore[attr-defined]
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler on reconfiguration, but leave others (a test's capture) in place.
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "_vroeg", False)] + [handler]
     root.setLevel(level)
     logging.getLogger("aiokafka").setLevel("WARNING")
     # One line per received and processed message is too much at national volume; our consumers
