@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,23 @@ class Partner:
     categories: frozenset[Category]
     token_sha256: str
 
-    def token_matches(self, token: str) -> bool:
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        return hmac.compare_digest(digest, self.token_sha256)
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def partner_for_token(partners: dict[str, Partner], token: str) -> Partner | None:
+    """The partner a bearer token belongs to, or None.
+
+    Every stored hash is compared, in constant time, so the answer's timing says nothing about
+    which partner (if any) came close.
+    """
+    digest = token_digest(token)
+    found = None
+    for partner in partners.values():
+        if hmac.compare_digest(digest, partner.token_sha256):
+            found = partner
+    return found
 
 
 class IntakeSettings(BaseSettings):
@@ -38,18 +53,37 @@ class IntakeSettings(BaseSettings):
     partners_file: Path = SERVICE_DIR / "config" / "partners.toml"
     municipalities: list[str] = Field(default_factory=lambda: ["0437"])
     outreach_key_id: str = "dev-1"
+    retention_days: int = Field(default=183, ge=1)  # data that led to no help: 6 months after the last change
+    retention_sweep_seconds: float = Field(default=3600, gt=0)
+    # Off, intake takes reports over HTTP and CSV only (its partner-topic subscriber is not started).
+    kafka_ingress: bool = True
+    # A larger delivery belongs in a CSV file imported with `python -m intake.import_csv`.
+    http_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    http_max_reports: int = Field(default=10_000, ge=1)  # per request: each one is a transaction
+
+
+class PartnersFileError(ValueError):
+    """The partners file is wrong; the message names the entry and the field."""
 
 
 def load_partners(path: Path) -> dict[str, Partner]:
     data = tomllib.loads(path.read_text())
-    partners = {}
-    for entry in data.get("partner", []):
-        partners[entry["id"]] = Partner(
-            id=entry["id"],
-            name=entry["name"],
-            categories=frozenset(Category(c) for c in entry["categories"]),
-            token_sha256=entry["token_sha256"].lower(),
-        )
+    partners: dict[str, Partner] = {}
+    for index, entry in enumerate(data.get("partner", [])):
+        where = f"{path.name}: partner[{index}]"
+        missing = [name for name in ("id", "name", "categories", "token_sha256") if name not in entry]
+        if missing:
+            raise PartnersFileError(f"{where}: missing {', '.join(missing)}")
+        unknown = sorted(set(entry["categories"]) - {c.value for c in Category})
+        if unknown:
+            raise PartnersFileError(f"{where}.categories: unknown category {', '.join(unknown)}")
+        token_sha256 = entry["token_sha256"].lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", token_sha256):
+            raise PartnersFileError(f"{where}.token_sha256: must be the 64 hex digits of a SHA-256")
+        if entry["id"] in partners:
+            raise PartnersFileError(f"{where}.id: {entry['id']!r} appears twice")
+        partners[entry["id"]] = Partner(id=entry["id"], name=entry["name"], token_sha256=token_sha256,
+                                        categories=frozenset(Category(c) for c in entry["categories"]))
     if not partners:
-        raise ValueError(f"no partners configured in {path}")
+        raise PartnersFileError(f"no partners configured in {path}")
     return partners

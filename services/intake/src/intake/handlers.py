@@ -1,33 +1,32 @@
-"""Intake's use case: take one partner report, from any way in, and record the answer durably."""
+"""Intake's use cases: take one partner report, from any way in, and record the answer durably; take
+a stream of CSV rows in batches; replay a stored rejection once its cause is fixed."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, Literal
 
 import asyncpg
 
 from vroeg_contracts import topics
-from vroeg_contracts.envelope import Envelope
+from vroeg_contracts.envelope import Envelope, correlation_id_of
 from vroeg_contracts.events import ArrearsReported
 from vroeg_contracts.partner_messages import FieldReason, ReportRejected
+from vroeg_contracts.partner_report import PartnerReportV1
 from vroeg_runtime import outbox
 
 from .adapters.privacy import Privacy
-from .adapters.repository import ReportRepository
-from .domain.lifecycle import Change, assess, canonical, merged
-from .domain.validation import FieldError, ValidationContext, validate_report
+from .adapters.repository import HeldRejection, PendingRejection, ReportRepository
+from .domain.lifecycle import Change, assess, canonical, merged, version_digest
+from .domain.validation import FieldError, ValidationContext, readable_report_id, validate_report
+from .incoming import IncomingReport, stored_report
 
 SERVICE = "intake"
-# Correlation ids derive from the report's idempotency key, so every event about one report, in
-# every service, can be found from (partner_id, report_id) alone.
-CORRELATION_NAMESPACE = uuid.UUID("0b6a4f0e-3f55-4c52-9d2f-6f3b8c7d1a10")
-
-
-def correlation_id_of(partner_id: str, report_id: str) -> uuid.UUID:
-    return uuid.uuid5(CORRELATION_NAMESPACE, f"{partner_id}/{report_id}")
+Channel = Literal["kafka", "http", "csv", "replay"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,12 @@ class ReportOutcome:
     change: Change | None = None
     reasons: tuple[FieldError, ...] = ()
     signal_id: uuid.UUID | None = None
+    rejection_id: uuid.UUID | None = None
+
+    @classmethod
+    def refused(cls, rejection: HeldRejection) -> ReportOutcome:
+        return cls("rejected", rejection.report_id, rejection_id=rejection.rejection_id,
+                   reasons=tuple(FieldError(r["field"], r["reason"]) for r in rejection.reasons))
 
     def as_dict(self) -> dict[str, Any]:
         answer: dict[str, Any] = {"report_id": self.report_id, "status": self.status}
@@ -46,69 +51,165 @@ class ReportOutcome:
             answer["change"] = self.change.value
         if self.reasons:
             answer["reasons"] = [r.as_dict() for r in self.reasons]
+        if self.rejection_id is not None:
+            answer["rejection_id"] = str(self.rejection_id)
         return answer
 
 
-async def take_report(conn: asyncpg.Connection, *, raw: bytes, data: Any, sender: str, channel: str, source: str,
-                      context: ValidationContext, privacy: Privacy,
-                      decode_errors: list[FieldError] | None = None) -> ReportOutcome:
+async def take_report(conn: asyncpg.Connection, incoming: IncomingReport, *, sender: str, channel: Channel,
+                      source: str, context: ValidationContext, privacy: Privacy,
+                      reconsider: bool = False) -> ReportOutcome:
     """Validate, deduplicate and store one report with its outgoing events. Call inside a transaction.
 
-    `data` is the decoded report; `decode_errors` says why the raw bytes could not even be decoded.
+    The same bytes refused before get the same answer, unless `reconsider` (a replay after a fix).
     """
     repo = ReportRepository(conn)
-    report = decode_errors if decode_errors else validate_report(data, sender=sender, context=context)
-    report_id = data.get("report_id") if isinstance(data, dict) and isinstance(data.get("report_id"), str) else None
+    if not reconsider:
+        earlier = await repo.rejection_of(sender, incoming.raw)
+        if earlier is not None and not earlier.replayed:
+            return ReportOutcome.refused(earlier)
+    report = list(incoming.errors) or validate_report(incoming.data, sender=sender, context=context)
     if isinstance(report, list):
-        return await _reject(repo, raw=raw, sender=sender, channel=channel, source=source, report_id=report_id, errors=report)
+        return await _reject(repo, incoming, sender=sender, channel=channel, source=source,
+                             report_id=readable_report_id(incoming.data), errors=report)
 
     await repo.lock_report_id(report.partner_id, report.report_id)
     held = await repo.signal_for_update(report.partner_id, report.report_id)
-    assessment = assess(report, held.report if held else None)
+    assessment = assess(report, held.report if held else None, held.versions if held else ())
     if assessment.errors:
-        return await _reject(repo, raw=raw, sender=sender, channel=channel, source=source,
+        return await _reject(repo, incoming, sender=sender, channel=channel, source=source,
                              report_id=report.report_id, errors=assessment.errors)
     if assessment.change is Change.DUPLICATE:
         assert held is not None
         return ReportOutcome("accepted", report.report_id, Change.DUPLICATE, signal_id=held.signal_id)
+    signal_id = await _accept(repo, incoming, merged(report, held.report if held else None),
+                              held.signal_id if held else uuid.uuid4(), channel=channel, source=source, privacy=privacy)
+    return ReportOutcome("accepted", report.report_id, assessment.change, signal_id=signal_id)
 
-    current = merged(report, held.report if held else None)
+
+async def _accept(repo: ReportRepository, incoming: IncomingReport, current: PartnerReportV1, signal_id: uuid.UUID, *,
+                  channel: Channel, source: str, privacy: Privacy) -> uuid.UUID:
+    """Store the raw report and the signal as it now stands, and its ArrearsReported in the outbox."""
     assert current.client is not None
-    municipality = current.arrears.municipality_code
-    signal_id = held.signal_id if held else uuid.uuid4()
+    arrears = current.arrears
+    municipality = arrears.municipality_code
     household = privacy.household_key(municipality, current.client)
     person = privacy.person_key(municipality, current.client)
-    raw_report_id = await repo.add_raw(partner_id=sender, channel=channel, source=source, payload=raw)
+    raw_report_id = await repo.add_raw(partner_id=current.partner_id, channel=channel, source=source,
+                                       payload=incoming.raw, media_type=incoming.media_type,
+                                       report_id=current.report_id)
+    state = canonical(current)
     await repo.save_signal(signal_id=signal_id, partner_id=current.partner_id, report_id=current.report_id,
                            municipality_code=municipality, household_key=household, person_key=person,
-                           category=current.arrears.category.value, status=current.arrears.status.value,
-                           report=canonical(current), raw_report_id=raw_report_id)
-    arrears = current.arrears
+                           category=arrears.category.value, status=arrears.status.value,
+                           report=state, version=version_digest(state), raw_report_id=raw_report_id)
     event = ArrearsReported(
         signal_id=signal_id, partner_id=current.partner_id, report_id=current.report_id,
         category=arrears.category, status=arrears.status, amount=arrears.amount, signal_date=arrears.signal_date,
         arrears_since=arrears.arrears_since, crisis=arrears.crisis, warm_handover=arrears.warm_handover,
         person_key=person, contact=privacy.seal(current.client),
     )
-    await outbox.add(conn, Envelope.wrap(event, producer=SERVICE, municipality_code=municipality, household_key=household,
-                                         correlation_id=correlation_id_of(current.partner_id, current.report_id)))
-    return ReportOutcome("accepted", current.report_id, assessment.change, signal_id=signal_id)
+    await outbox.add(repo.conn, Envelope.wrap(event, producer=SERVICE, municipality_code=municipality,
+                                              household_key=household,
+                                              correlation_id=correlation_id_of(current.partner_id, current.report_id)))
+    return signal_id
 
 
-async def _reject(repo: ReportRepository, *, raw: bytes, sender: str, channel: str, source: str,
+async def _reject(repo: ReportRepository, incoming: IncomingReport, *, sender: str, channel: Channel, source: str,
                   report_id: str | None, errors: list[FieldError]) -> ReportOutcome:
-    held = await repo.rejection_of(sender, raw)
-    if held is not None:  # the same bytes again: the same answer, nothing new stored or sent
-        return ReportOutcome("rejected", held.report_id,
-                             reasons=tuple(FieldError(r["field"], r["reason"]) for r in held.reasons))
-    raw_report_id = await repo.add_raw(partner_id=sender, channel=channel, source=source, payload=raw)
     reasons = [e.as_dict() for e in errors]
-    rejection_id = await repo.add_rejection(raw_report_id=raw_report_id, partner_id=sender, report_id=report_id,
-                                            raw=raw, reasons=reasons)
+    await repo.lock_bytes(sender, incoming.raw)
+    earlier = await repo.rejection_of(sender, incoming.raw)
+    if earlier is not None and not earlier.replayed and earlier.reasons == reasons:
+        return ReportOutcome.refused(earlier)  # the same bytes, the same answer: nothing new stored or sent
+    if earlier is not None:  # refused for other reasons now (or again): the partner hears them
+        rejection_id = earlier.rejection_id
+        await repo.refuse_again(rejection_id, reasons)
+    else:
+        raw_report_id = await repo.add_raw(partner_id=sender, channel=channel, source=source, payload=incoming.raw,
+                                           media_type=incoming.media_type, report_id=report_id)
+        rejection_id = await repo.add_rejection(raw_report_id=raw_report_id, partner_id=sender, report_id=report_id,
+                                                raw=incoming.raw, reasons=reasons)
     # The partner hears back on its own topic; the message names fields and reasons, never values.
     message = ReportRejected(rejection_id=rejection_id, partner_id=sender, report_id=report_id, channel=channel,
                              rejected_at=datetime.now(UTC), reasons=[FieldReason(**r) for r in reasons])
-    await outbox.add_raw(repo.conn, event_id=rejection_id, topic=topics.partner_rejections(sender),
+    message_id = uuid.uuid4()
+    await outbox.add_raw(repo.conn, event_id=message_id, topic=topics.partner_rejections(sender),
                          key=report_id or str(rejection_id), payload=message.model_dump_json().encode(),
-                         headers={"event_type": "ReportRejected", "event_id": str(rejection_id)})
-    return ReportOutcome("rejected", report_id, reasons=tuple(errors))
+                         headers={"event_type": "ReportRejected", "event_id": str(message_id)})
+    return ReportOutcome("rejected", report_id, reasons=tuple(errors), rejection_id=rejection_id)
+
+
+Take = Callable[[asyncpg.Connection, IncomingReport], Awaitable[ReportOutcome]]
+
+
+@dataclass
+class ImportCounts:
+    """What a CSV import did, for the final line of the command (and its tests)."""
+
+    accepted: int = 0
+    duplicates: int = 0  # accepted before: nothing changed
+    rejected: int = 0
+    first_rejections: list[tuple[int, ReportOutcome]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.accepted + self.rejected
+
+    def add(self, position: int, outcome: ReportOutcome, keep_rejections: int = 20) -> None:
+        if outcome.status == "accepted":
+            self.accepted += 1
+            self.duplicates += outcome.change is Change.DUPLICATE
+        else:
+            self.rejected += 1
+            if len(self.first_rejections) < keep_rejections:
+                self.first_rejections.append((position, outcome))
+
+
+async def take_in_batches(conn: asyncpg.Connection, reports: Iterable[IncomingReport], take: Take, *,
+                          batch_size: int = 500,
+                          after_batch: Callable[[ImportCounts], None] | None = None) -> ImportCounts:
+    """Take a stream of reports, one transaction per batch, holding one batch in memory at a time.
+
+    A crash loses at most the batch in flight, and running the same stream again changes nothing:
+    what was taken is recognised (the same report, or the same bytes refused).
+    """
+    counts = ImportCounts()
+    stream = iter(reports)
+    while batch := list(islice(stream, batch_size)):
+        async with conn.transaction():
+            outcomes = [(report.position, await take(conn, report)) for report in batch]
+        for position, outcome in outcomes:
+            counts.add(position, outcome)
+        if after_batch is not None:
+            after_batch(counts)
+    return counts
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    rejection_id: uuid.UUID
+    source: str
+    outcome: ReportOutcome | None  # None when there is no such rejection
+
+
+async def replay_rejection(conn: asyncpg.Connection, rejection_id: uuid.UUID, *, context: ValidationContext,
+                           privacy: Privacy) -> ReplayResult:
+    """Take a stored rejection's bytes again, reconsidered (channel `replay`), and mark the rejection
+    replayed when the report is accepted now. Call inside a transaction."""
+    repo = ReportRepository(conn)
+    stored = await repo.rejection_for_replay(rejection_id)
+    if stored is None:
+        return ReplayResult(rejection_id, "", None)
+    outcome = await take_report(conn, stored_report(stored.payload, stored.media_type), sender=stored.partner_id,
+                                channel="replay", source=f"replay:{rejection_id}", context=context, privacy=privacy,
+                                reconsider=True)
+    if outcome.status == "accepted":
+        await repo.mark_replayed(rejection_id, outcome.signal_id)
+    return ReplayResult(rejection_id, stored.source, outcome)
+
+
+async def pending_rejections(conn: asyncpg.Connection, partner_id: str | None,
+                             since: datetime | None) -> list[PendingRejection]:
+    """The rejections still waiting for a replay, oldest first (a read, for the replay command)."""
+    return await ReportRepository(conn).pending_rejections(partner_id, since)

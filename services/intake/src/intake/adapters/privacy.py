@@ -21,6 +21,12 @@ class Privacy:
             self._secrets[municipality_code] = self.platform.municipality_secret(municipality_code)
         return self._secrets[municipality_code]
 
+    def check(self, municipalities: list[str]) -> None:
+        """Load every key intake needs now; raises KeyConfigurationError naming the file."""
+        for code in municipalities:
+            self._secret(code)
+        self._public_key = self.platform.outreach_public_key(self.outreach_key_id)
+
     def household_key(self, municipality_code: str, client: Client) -> str:
         return household_key(self._secret(municipality_code), client.postcode, client.house_number,
                              client.house_letter, client.house_number_addition)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -27,7 +30,7 @@ IMMUTABLE_FIELDS = (
 class Change(StrEnum):
     NEW = "new"  # first time this report id is seen
     UPDATED = "updated"  # same report, new status or details: publish the change
-    DUPLICATE = "duplicate"  # identical to what is held: nothing to do, same answer
+    DUPLICATE = "duplicate"  # identical to what is held, or to an earlier accepted version: same answer
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,21 @@ class Assessment:
 
 
 def canonical(report: PartnerReportV1) -> dict[str, Any]:
-    return report.model_dump(mode="json")
+    """The normalised report as held and compared: `812.5` and `812.50` are one amount."""
+    data = report.model_dump(mode="json")
+    if report.arrears.amount is not None:
+        data["arrears"]["amount"] = f"{report.arrears.amount:.2f}"
+    return data
 
 
-def assess(incoming: PartnerReportV1, held: dict[str, Any] | None) -> Assessment:
-    """Compare an incoming valid report with the canonical form held for its id (if any)."""
+def version_digest(report: dict[str, Any]) -> str:
+    """A digest of a canonical report, to recognise a version of a report seen before."""
+    return hashlib.sha256(json.dumps(report, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def assess(incoming: PartnerReportV1, held: dict[str, Any] | None, versions: Collection[str] = ()) -> Assessment:
+    """Compare an incoming valid report with the canonical form held for its id (if any), and with
+    the digests of every version accepted before (`versions`)."""
     if held is None:
         if incoming.client is None:
             return Assessment(None, [FieldError("client", "required: no earlier report with this report_id is known")])
@@ -49,7 +62,8 @@ def assess(incoming: PartnerReportV1, held: dict[str, Any] | None) -> Assessment
     new = canonical(incoming)
     if incoming.client is None:
         new["client"] = held["client"]  # a resolve may leave out the client: it stays as it was
-    if new == held:
+    # An earlier version sent again (a file replayed after its resolve, say) changes nothing either.
+    if new == held or version_digest(new) in versions:
         return Assessment(Change.DUPLICATE, [])
     errors = [
         FieldError(f"{group}.{name}", f"differs from the earlier report with this report_id and may not change")

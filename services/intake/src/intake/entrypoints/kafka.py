@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+import asyncpg
+
 from vroeg_contracts import topics
-from vroeg_runtime import inbox
-from vroeg_runtime.consuming import Delivery, DurableConsumer, subscribe
+from vroeg_contracts.envelope import Envelope
+from vroeg_contracts.events import ErasureRequested
+from vroeg_runtime.consuming import Delivery, PermanentError, TransactionalConsumer, subscribe_batches
+from vroeg_runtime.service import ServiceRuntime
 
 from ..bootstrap import Intake
-from ..domain.validation import decode_json
-from ..handlers import SERVICE, take_report
+from ..erasure import erase_household
+from ..handlers import SERVICE
+from ..incoming import json_report
 
 
-def register(intake: Intake) -> None:
-    async def on_partner_record(delivery: Delivery) -> None:
+def register(intake: Intake, runtime: ServiceRuntime) -> None:
+    async def on_partner_record(conn: asyncpg.Connection, delivery: Delivery) -> None:
+        # The topic name proves the partner: a report claiming another partner id is refused.
         sender = topics.partner_of_reports_topic(delivery.topic)
         assert sender is not None, f"subscribed to a topic that is not a partner report topic: {delivery.topic}"
-        data, decode_errors = decode_json(delivery.value)
-        async with intake.runtime.db.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, "partner-reports", delivery.message_id):
-                return  # a redelivery: the answer was given and stored the first time
-            await take_report(conn, raw=delivery.value, data=data, decode_errors=decode_errors, sender=sender,
-                              channel="kafka", source=delivery.message_id, context=intake.validation_context(),
-                              privacy=intake.privacy)
+        await intake.take(conn, json_report(delivery.value), sender=sender, channel="kafka", source=delivery.message_id)
 
-    # A partner report carries personal data in clear, so its dead letter keeps only the pointer in
-    # the headers (topic, partition, offset); the bytes stay on the partner topic for replay.
-    consumer = DurableConsumer(service=SERVICE, broker=intake.runtime.broker, handler=on_partner_record,
-                               protect_dead_letter=lambda _raw: b"")
-    subscribe(intake.runtime.broker, [topics.partner_reports(p) for p in intake.partners],
-              group_id="vroeg-intake", consumer=consumer)
+    # Records are taken a batch per transaction, with their inbox claims; the offsets are committed
+    # after it. The inbox key is the record's position (topic:partition:offset), never a header: a
+    # partner's headers are the partner's to choose. A partner report carries personal data in clear,
+    # so its dead letter keeps only the pointer in the headers; the bytes stay on the partner topic.
+    consumer = TransactionalConsumer(service=SERVICE, broker=runtime.broker, pool=lambda: runtime.db,
+                                     inbox_name="partner-reports", handler=on_partner_record,
+                                     message_id=lambda delivery: delivery.message_id,
+                                     protect_dead_letter=lambda _raw: b"")
+    subscribe_batches(runtime.broker, [topics.partner_reports(p) for p in intake.partners],
+                      group_id="vroeg-intake", consumer=consumer)
+
+    async def on_erasure_requested(conn: asyncpg.Connection, delivery: Delivery) -> None:
+        try:
+            envelope = Envelope[ErasureRequested].parse(delivery.value)
+        except ValueError as error:
+            raise PermanentError(str(error)) from error
+        await erase_household(conn, envelope)
+
+    erasures = TransactionalConsumer(service=SERVICE, broker=runtime.broker, pool=lambda: runtime.db,
+                                     inbox_name="erasure-requested", handler=on_erasure_requested)
+    subscribe_batches(runtime.broker, [topics.ERASURE_REQUESTED], group_id="vroeg-intake-erasure", consumer=erasures)

@@ -1,0 +1,158 @@
+"""The HTTP way in: `POST /v1/reports` with a partner's bearer token, and a JSON object, a JSON array
+or a CSV body. The answer names, per report, whether it was accepted or rejected, and why."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from vroeg_contracts.partner_report import PartnerReportV1
+from vroeg_runtime.service import ServiceRuntime
+
+from ..bootstrap import Intake
+from ..config import Partner, partner_for_token
+from ..incoming import CSV, IncomingReport, csv_reports, json_reports
+
+CSV_TYPES = {"text/csv", "application/csv"}
+JSON_TYPES = {"application/json", ""}
+# Reasons that concern the body as a whole: the request is answered with 400 (and still stored).
+BODY_FIELDS = {"(body)", "(header)"}
+
+bearer = HTTPBearer(auto_error=False, description="The partner's token, as issued by the municipality.")
+
+
+class Reason(BaseModel):
+    field: str
+    reason: str
+
+
+class ReportAnswer(BaseModel):
+    index: int  # the report's place in the request, from 0
+    line: int | None = None  # for CSV: the row's line in the body (the header is line 1)
+    report_id: str | None
+    status: Literal["accepted", "rejected"]
+    change: Literal["new", "updated", "duplicate"] | None = None
+    reasons: list[Reason] = []
+    rejection_id: uuid.UUID | None = None
+
+
+class ReportsAnswer(BaseModel):
+    request_id: uuid.UUID
+    partner_id: str
+    accepted: int
+    rejected: int
+    reports: list[ReportAnswer]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+REQUEST_BODY = {
+    "required": True,
+    "description": "One report (a JSON object, nested or flat), an array of reports, or a CSV file.",
+    "content": {
+        "application/json": {"schema": {"oneOf": [
+            {"$ref": "#/components/schemas/PartnerReportV1"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/PartnerReportV1"}},
+        ]}},
+        "text/csv": {"schema": {"type": "string"}},
+    },
+}
+
+
+def mount(app: FastAPI, intake: Intake, runtime: ServiceRuntime) -> None:
+    """Add the reports API to the service's app, and the contract's schema to its OpenAPI document."""
+    app.include_router(_router(intake, runtime))
+    _document_contract(app)
+
+
+def _router(intake: Intake, runtime: ServiceRuntime) -> APIRouter:
+    router = APIRouter(tags=["reports"])
+
+    def authenticated(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Partner:
+        # The token itself is never logged nor echoed; only its hash is compared.
+        if credentials is None:
+            raise HTTPException(401, "missing bearer token: send `Authorization: Bearer <partner token>`",
+                                headers={"WWW-Authenticate": "Bearer"})
+        partner = partner_for_token(intake.partners, credentials.credentials)
+        if partner is None:
+            raise HTTPException(401, "unknown bearer token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return partner
+
+    @router.post(
+        "/v1/reports", response_model=ReportsAnswer, openapi_extra={"requestBody": REQUEST_BODY},
+        summary="Deliver arrears reports",
+        responses={400: {"model": ReportsAnswer, "description": "The body as a whole could not be read"},
+                   401: {"model": Problem}, 413: {"model": Problem}, 415: {"model": Problem}},
+    )
+    async def post_reports(request: Request, partner: Partner = Depends(authenticated)) -> JSONResponse:
+        body = await _read_body(request, intake.settings.http_max_body_bytes)
+        reports = _reports_in(body, request.headers.get("content-type", ""))
+        if len(reports) > intake.settings.http_max_reports:
+            raise HTTPException(413, f"more than {intake.settings.http_max_reports} reports in one request: split the "
+                                     "delivery, or import it as a CSV file")
+        request_id = uuid.uuid4()
+        answers = []
+        async with runtime.db.acquire() as conn:
+            for index, incoming in enumerate(reports):
+                async with conn.transaction():  # each report on its own: one bad report spoils no other
+                    outcome = await intake.take(conn, incoming, sender=partner.id, channel="http",
+                                                source=f"http:{request_id}:{index}")
+                line = incoming.position if incoming.media_type == CSV else None
+                answers.append(ReportAnswer(index=index, line=line, **outcome.as_dict()))
+        answer = ReportsAnswer(request_id=request_id, partner_id=partner.id, reports=answers,
+                               accepted=sum(a.status == "accepted" for a in answers),
+                               rejected=sum(a.status == "rejected" for a in answers))
+        unreadable = any(r.field in BODY_FIELDS for a in answers for r in a.reasons)
+        return JSONResponse(answer.model_dump(mode="json"), status_code=400 if unreadable else 200,
+                            headers={"X-Request-Id": str(request_id)})
+
+    return router
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to exceed `limit` bytes."""
+    too_large = HTTPException(413, f"body larger than {limit} bytes: split the delivery, or import it as a CSV file")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reports_in(body: bytes, content_type: str) -> list[IncomingReport]:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type in CSV_TYPES:
+        return list(csv_reports(io.BytesIO(body)))
+    if media_type in JSON_TYPES or media_type.endswith("+json"):
+        return json_reports(body)
+    raise HTTPException(415, "send application/json (a report or an array of reports) or text/csv")
+
+
+def _document_contract(app: FastAPI) -> None:
+    """Put the partner report's JSON Schema into the OpenAPI document, where REQUEST_BODY points."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            contract = PartnerReportV1.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(contract.pop("$defs", {}))
+            components["PartnerReportV1"] = contract
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
