@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from vroeg_contracts import topics
@@ -37,7 +38,7 @@ async def slice_run(platform, tmp_path_factory) -> SliceRun:
     residents = Residents()
     stack = Stack(env={"OUTREACH_LETTERS_DIR": str(base / "letters"), "OUTREACH_CALL_DELAY": "PT3S",
                        "OUTREACH_CRISIS_DELAY": "PT2S", "VROEG_JSON_LOGS": "true",
-                       "VROEG_TRACE_DIR": str(base / "traces")})
+                       "VROEG_TRACE_DIR": str(base / "traces")}, skip_history=True)
     clients = {"multi": residents.client(phone=True), "lone": residents.client(phone=False),
                "crisis": residents.client(phone=True)}
     reports = [
@@ -76,11 +77,22 @@ async def slice_run(platform, tmp_path_factory) -> SliceRun:
             and _of(rs, "LetterSent", case_id=lone_case)))
         rejections = await bus.read_topic(topics.partner_rejections("waternet"), timeout=60,
                                           until=lambda rs: any(r.json()["report_id"] == bad["report_id"] for r in rs))
+        # The team refers the multi household to debt help: outreach asks consent, consent decides.
+        outcome = httpx.post(f"{stack['outreach'].url}/v1/cases/{multi_case}/outcome", timeout=30,
+                             headers={"Authorization": "Bearer dev-caseworker-token"},
+                             json={"outcome": "Vervolghulp en/of verwijzing financieel",
+                                   "referral": {"recipient": "schuldhulp-amstelland", "purpose": "schuldhulpverlening",
+                                                "data_categories": ["name", "phone", "arrears"]}})
+        assert outcome.status_code < 300, outcome.text
+        multi_correlation = _of(case_events, "LetterSent", case_id=multi_case)[0]["correlation_id"]
+        share_decisions = await bus.read_topic(topics.DATA_SHARE_DECIDED, timeout=60, until=lambda rs: any(
+            e["correlation_id"] == multi_correlation for e in bus.events(rs, "DataShareGranted", "DataShareDenied")))
     finally:
         stack.stop()
     log_paths = [s.log_path for s in stack.services.values() if s.log_path]
     return SliceRun(reports, bad, clients, {"accepted": accepted, "decisions": decisions, "case_events": case_events,
-                                            "rejections": rejections}, base / "traces", log_paths)
+                                            "rejections": rejections, "share_decisions": share_decisions},
+                    base / "traces", log_paths)
 
 
 def personal_values(clients: list[dict[str, Any]]) -> set[str]:

@@ -17,7 +17,9 @@ def _leaks(blob: bytes | str, values: set[str]) -> set[str]:
 
 
 @pytest.mark.parametrize("topic", [topics.ARREARS_REPORTED, topics.MATCHING_DECISIONS, topics.OUTREACH_CASE_EVENTS,
-                                   topics.partner_rejections("waternet"), topics.dead_letters("intake")])
+                                   topics.partner_rejections("waternet"), topics.dead_letters("intake"),
+                                   topics.DATA_SHARE_REQUESTED, topics.DATA_SHARE_DECIDED,
+                                   topics.partner_feedback("eigen-haard"), topics.partner_feedback("vgz")])
 async def test_no_personal_data_on_internal_topics(slice_run, topic):
     values = personal_values(list(slice_run.clients.values()))
     records = await bus.read_topic(topic, timeout=30)

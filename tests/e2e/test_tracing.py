@@ -1,5 +1,6 @@
-"""One trace per report: the report, ArrearsReported, HouseholdAtRisk, LetterSent and CallDue are
-connected spans across intake, matching and outreach, and the `trace` command prints the tree."""
+"""One trace per report: the report, ArrearsReported, HouseholdAtRisk, LetterSent, CallDue and the
+referral's consent decision are connected spans across all four services, and the `trace` command
+prints the tree."""
 
 from vroeg_contracts.envelope import correlation_id_of
 from vroeg_devtools import trace
@@ -15,7 +16,7 @@ def test_a_report_is_one_connected_trace_across_services(slice_run):
     roots = [s for s in ours.values() if s.parent_id is None]
     assert len(roots) == 1 and roots[0].service == "intake"  # the partner's record starts the trace
     assert all(s.parent_id in ours for s in ours.values() if s.parent_id)  # no dangling parent
-    assert {"intake", "matching", "outreach"} <= {s.service for s in ours.values()}
+    assert {"intake", "matching", "outreach", "consent"} <= {s.service for s in ours.values()}
 
     def ancestors(span):
         while span.parent_id:
@@ -32,6 +33,10 @@ def test_a_report_is_one_connected_trace_across_services(slice_run):
     letter_step = ours[published["LetterSent"].parent_id]
     assert letter_step.name == "outreach first_letter"
     assert letter_step in list(ancestors(published["CallDue"]))
+    # The team's referral continues the case's trace: consent's decision hangs under the decision
+    # that opened the case.
+    decided = [s for s in ours.values() if s.attributes.get("vroeg.event_type") in ("DataShareGranted", "DataShareDenied")]
+    assert decided and published["HouseholdAtRisk"] in list(ancestors(decided[0]))
 
 
 def test_the_trace_command_prints_the_tree(slice_run, capsys):
@@ -39,5 +44,5 @@ def test_the_trace_command_prints_the_tree(slice_run, capsys):
     assert trace.main(["--dir", str(slice_run.trace_dir), "--report", f"{partner}/{report}"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("trace ")
-    for service in ("intake", "matching", "outreach"):
+    for service in ("intake", "matching", "outreach", "consent"):
         assert f"\n{service}" in printed or f" {service} " in printed or f"  {service}" in printed

@@ -44,6 +44,7 @@ async def test_killing_intake_mid_stream_loses_and_doubles_nothing(stack, reside
     await bus.send_reports(valid + invalid + resent)
 
     pool = admin_pools["intake"]
+    stack.skip_history = False  # intake must read the backlog just sent, and be killed while it does
     intake = stack.start(("intake",))["intake"]
     distinct = VALID + INVALID
     for fraction in KILL_AT:

@@ -110,6 +110,21 @@ async def read_until_quiet(topic: str, *, quiet: float = 5.0, timeout: float = 1
     raise TimeoutError(f"{topic}: still growing after {timeout}s ({len(records)} records)")
 
 
+async def skip_to_end(groups: dict[str, list[str]]) -> None:
+    """Commit each consumer group's offsets at the end of its topics, so services started next read
+    only what comes after: tests on a shared platform are not flooded by earlier tests' messages."""
+    for group, topic_names in groups.items():
+        consumer = AIOKafkaConsumer(**client_options(), group_id=group, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            partitions = [TopicPartition(t, p) for t in topic_names for p in sorted(await _partitions(consumer, t))]
+            consumer.assign(partitions)
+            ends = await consumer.end_offsets(partitions)
+            await consumer.commit({tp: offset for tp, offset in ends.items()})
+        finally:
+            await consumer.stop()
+
+
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     for _ in range(50):
         await consumer._client.force_metadata_update()  # noqa: SLF001 - a fresh consumer knows no topics yet

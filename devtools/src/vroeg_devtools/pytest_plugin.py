@@ -71,9 +71,10 @@ def platform() -> Platform:
 @pytest.fixture
 def stack(platform: Platform, tmp_path: Path) -> Iterator[Stack]:
     """A stack of service processes; start the ones a test needs with `stack.start((...))`.
-    Delays are seconds, so a week of outreach runs in a test."""
+    Delays are seconds, so a week of outreach runs in a test. The services read only what is sent
+    after they start (set `stack.skip_history = False` to read a backlog sent before)."""
     started = Stack(env={"OUTREACH_LETTERS_DIR": str(tmp_path / "letters"), "OUTREACH_CALL_DELAY": "PT3S",
-                         "OUTREACH_CRISIS_DELAY": "PT2S", "VROEG_JSON_LOGS": "true"})
+                         "OUTREACH_CRISIS_DELAY": "PT2S", "VROEG_JSON_LOGS": "true"}, skip_history=True)
     try:
         yield started
     finally:

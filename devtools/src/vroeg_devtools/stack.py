@@ -6,6 +6,8 @@ crashed test or demo left behind.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import os
 import signal
@@ -16,9 +18,31 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomllib
+
 import httpx
 
+from vroeg_contracts import topics
+
+from . import bus
+
 SERVICES = ("intake", "matching", "outreach", "consent")
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def consumer_groups(service: str) -> dict[str, list[str]]:
+    """Each service's consumer groups and their topics (as its entrypoints/kafka.py subscribes)."""
+    partners = tomllib.loads((ROOT / "deploy" / "topics.toml").read_text())["partners"]["ids"]
+    return {
+        "intake": {"vroeg-intake": [topics.partner_reports(p) for p in partners],
+                   "vroeg-intake-erasure": [topics.ERASURE_REQUESTED]},
+        "matching": {"vroeg-matching": [topics.ARREARS_REPORTED], "vroeg-matching-case-events": [topics.OUTREACH_CASE_EVENTS],
+                     "vroeg-matching-erasure": [topics.ERASURE_REQUESTED]},
+        "outreach": {"vroeg-outreach": [topics.MATCHING_DECISIONS], "vroeg-outreach-share-decisions": [topics.DATA_SHARE_DECIDED],
+                     "vroeg-outreach-erasure": [topics.ERASURE_REQUESTED]},
+        "consent": {"vroeg-consent": [topics.DATA_SHARE_REQUESTED], "vroeg-consent-erasure": [topics.ERASURE_REQUESTED],
+                    "vroeg-consent-erasure-receipts": [topics.ERASURE_COMPLETED]},
+    }[service]
 
 
 def free_port() -> int:
@@ -110,8 +134,15 @@ class Stack:
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     extra: list[ServiceProcess] = field(default_factory=list)  # second and later instances
+    # Start the services' consumer groups at the end of their topics (see bus.skip_to_end).
+    skip_history: bool = False
 
     def start(self, names: tuple[str, ...] = SERVICES) -> Stack:
+        if self.skip_history:
+            groups = {g: t for name in names for g, t in consumer_groups(name).items()}
+            # Tests call this from a running event loop: do the Kafka work on a loop of its own.
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, bus.skip_to_end(groups)).result()
         for name in names:
             self.services[name] = ServiceProcess(name, {**self.env, **self.overrides.get(name, {})}).start()
         for name in names:

@@ -76,6 +76,8 @@ def configure(service: str, *, json_logs: bool = True, level: str = "INFO") -> N
     root.handlers[:] = [h for h in root.handlers if not getattr(h, "_vroeg", False)] + [handler]
     root.setLevel(level)
     logging.getLogger("aiokafka").setLevel("WARNING")
+    # fpdf2's font subsetting (fontTools) logs dozens of lines per letter at INFO.
+    logging.getLogger("fontTools").setLevel("WARNING")
     # One line per received and processed message is too much at national volume; our consumers
     # log what they decided.
     logging.getLogger("vroeg.faststream").setLevel("WARNING")

@@ -6,16 +6,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import asyncpg
+from opentelemetry import trace
 
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import DataShareDenied, DataShareGranted, DataShareRequested
 from vroeg_runtime import outbox
+from vroeg_runtime.telemetry import continued
 
 from .adapters.referrals import ReferralRepository, ReferralSink
 from .adapters.repository import Case, CaseRepository
 from .domain.referral import ArrearsLine, Referral, package
 
 REQUESTER = "outreach"
+_tracer = trace.get_tracer(__name__)
 
 
 async def request_share(conn: asyncpg.Connection, case: Case, referral: Referral, *, requested_by: str) -> None:
@@ -31,8 +34,13 @@ async def request_share(conn: asyncpg.Connection, case: Case, referral: Referral
     request = DataShareRequested(request_id=referral.request_id, person_key=person_key, requester=REQUESTER,
                                  recipient=referral.recipient, purpose=referral.purpose,
                                  data_categories=list(referral.requested))
-    await outbox.add(conn, Envelope.wrap(request, producer=REQUESTER, municipality_code=case.municipality_code,
-                                         household_key=case.household_key, correlation_id=case.correlation_id))
+    # The referral continues the report's trace (consent's decision then joins it); the caseworker's
+    # HTTP request is kept as a link.
+    request_span = trace.get_current_span().get_span_context()
+    with continued(case.trace_context), _tracer.start_as_current_span(
+            "outreach referral", links=[trace.Link(request_span)] if request_span.is_valid else []):
+        await outbox.add(conn, Envelope.wrap(request, producer=REQUESTER, municipality_code=case.municipality_code,
+                                             household_key=case.household_key, correlation_id=case.correlation_id))
 
 
 async def act_on_decision(conn: asyncpg.Connection, envelope: Envelope[DataShareGranted | DataShareDenied],

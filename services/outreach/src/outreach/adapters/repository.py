@@ -32,6 +32,7 @@ class Case:
     has_phone: bool
     outcome: str | None
     opened_at: datetime
+    trace_context: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class DueTask:
 def _case(row: asyncpg.Record) -> Case:
     return Case(row["case_id"], row["household_key"], row["municipality_code"], row["correlation_id"],
                 row["intensity"], row["action"], row["status"], ContactDetails.model_validate_json(row["contact"]),
-                row["has_phone"], row["outcome"], row["opened_at"])
+                row["has_phone"], row["outcome"], row["opened_at"], json.loads(row["trace_context"]))
 
 
 def _task(row: asyncpg.Record) -> DueTask:
@@ -69,11 +70,12 @@ class CaseRepository:
         """False if the case exists already (a redelivered decision)."""
         inserted = await self.conn.fetchval(
             """INSERT INTO cases (case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
-                                  contact, has_phone, matched_on, window_start, window_end)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
+                                  contact, has_phone, matched_on, window_start, window_end, trace_context)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13::jsonb)
                ON CONFLICT (case_id) DO NOTHING RETURNING true""",
             case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
             contact.model_dump_json(exclude_none=True), bool(contact.phone), matched_on, window_start, window_end,
+            json.dumps(current_traceparent()),
         )
         return bool(inserted)
 
