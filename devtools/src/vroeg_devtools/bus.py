@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalGenerationError, RebalanceInProgressError, UnknownMemberIdError
 
 from vroeg_contracts import topics
 from vroeg_runtime.kafka_auth import aiokafka_options
@@ -120,7 +121,10 @@ async def skip_to_end(groups: dict[str, list[str]]) -> None:
             partitions = [TopicPartition(t, p) for t in topic_names for p in sorted(await _partitions(consumer, t))]
             consumer.assign(partitions)
             ends = await consumer.end_offsets(partitions)
-            await consumer.commit({tp: offset for tp, offset in ends.items()})
+            try:
+                await consumer.commit({tp: offset for tp, offset in ends.items()})
+            except (CommitFailedError, UnknownMemberIdError, RebalanceInProgressError, IllegalGenerationError):
+                pass  # the group has live members (a service still running): its position is its own
         finally:
             await consumer.stop()
 

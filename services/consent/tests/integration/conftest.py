@@ -41,8 +41,10 @@ def staff_file(tokens: dict[Role, str], tmp_path_factory: pytest.TempPathFactory
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def consent_process(platform, staff_file: Path) -> Iterator[ServiceProcess]:
+    # Per module, not per session: a consent left running would join the consumer groups of the
+    # consent processes that later tests start.
     process = ServiceProcess("consent", {"CONSENT_STAFF_FILE": str(staff_file),
                                          "CONSENT_RETENTION_SWEEP_INTERVAL": "P1D"}).start()
     try:
@@ -107,7 +109,7 @@ class Person:
                              household_key=self.household_key, correlation_id=uuid.uuid4())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def consent_schema(consent_process: ServiceProcess):
     """Consent's OpenAPI document, as the running service serves it, for schemathesis."""
     import schemathesis
