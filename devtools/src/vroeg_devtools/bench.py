@@ -36,9 +36,10 @@ BASELINE_TOPIC = "vroeg.bench.baseline.v1"
 DECISION_TYPES = {"HouseholdAtRisk", "SignalNotPickedUp"}
 
 
-def reports(count: int, run: str, seed: int) -> list[tuple[str, bytes, str]]:
+def reports(count: int, run: str, seed: int, postcode_letters: str = "AB") -> list[tuple[str, bytes, str]]:
     """(partner, payload, report id): every report its own household, a fifth of them below threshold,
-    so each yields exactly one HouseholdAtRisk or SignalNotPickedUp."""
+    so each yields exactly one HouseholdAtRisk or SignalNotPickedUp. Each phase of a run uses its own
+    postcode letters: a household key is over the address, so phases never share a household."""
     rng = random.Random(seed)
     partners = sorted(PARTNERS)
     today = date.today()
@@ -54,7 +55,7 @@ def reports(count: int, run: str, seed: int) -> list[tuple[str, bytes, str]]:
                             "amount": f"{rng.randint(40, 2000)}.00",
                             "arrears_since": (signal_date - timedelta(days=days)).isoformat()},
                 "client": {"initials": "B.", "surname": f"Bench{i}", "street": f"Benchstraat {run}",
-                           "house_number": i + 1, "postcode": f"{1000 + i % 8999} AB", "city": "Ouderkerk aan de Amstel",
+                           "house_number": i + 1, "postcode": f"{1000 + i % 8999} {postcode_letters}", "city": "Ouderkerk aan de Amstel",
                            "phone": f"+3161{i % 10_000_000:07d}"}}
         out.append((partner, json.dumps(body).encode(), report_id))
     return out
@@ -92,7 +93,9 @@ async def baseline(payloads: list[tuple[str, bytes, str]]) -> float:
         await consumer.stop()
 
 
-async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=None, timeout: float = 1800) -> float:  # type: ignore[no-untyped-def]
+async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=None, timeout: float = 1800,  # type: ignore[no-untyped-def]
+                           ours=None) -> float:
+    """Read decisions until `want` of them (of `ours` correlation ids, if given) were seen."""
     seen = 0
     deadline = time.monotonic() + timeout
     while seen < want:
@@ -103,7 +106,7 @@ async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=No
         for records in batch.values():
             for record in records:
                 envelope = json.loads(record.value)
-                if envelope["event_type"] in DECISION_TYPES:
+                if envelope["event_type"] in DECISION_TYPES and (ours is None or envelope["correlation_id"] in ours):
                     seen += 1
                     if on_decision:
                         on_decision(envelope, now)
@@ -128,7 +131,6 @@ async def throughput(payloads: list[tuple[str, bytes, str]]) -> float:
 async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float]:
     """p50 and p99 in ms from sending a report to reading its decision, at a steady rate."""
     consumer = await _consumer(topics.MATCHING_DECISIONS)
-    await consumer.seek_to_end()
     producer = await _producer()
     sent_at: dict[str, float] = {}
     latencies: list[float] = []
@@ -151,7 +153,7 @@ async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[
 
     try:
         sender = asyncio.create_task(send())
-        await _count_decisions(consumer, len(payloads), on_decision)
+        await _count_decisions(consumer, len(payloads), on_decision, ours=by_correlation)
         await sender
     finally:
         await producer.stop()
@@ -172,12 +174,14 @@ async def run(args: argparse.Namespace) -> dict:
     payloads = reports(args.reports, run_id, args.seed)
     print(f"baseline: raw aiokafka produce+consume of {len(payloads)} payloads ...", flush=True)
     baseline_rate = await baseline(payloads)
+    print(f"  baseline: {baseline_rate:.1f} msgs/s", flush=True)
     stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": "WARNING"})
     stack.start(("intake", "matching"))
     try:
         print(f"pipeline: {len(payloads)} reports through intake and matching ...", flush=True)
         pipeline_rate = await throughput(payloads)
-        steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1)
+        print(f"  pipeline: {pipeline_rate:.1f} reports/s; baseline {baseline_rate:.1f} msgs/s", flush=True)
+        steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1, postcode_letters="CD")
         print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
         p50, p99 = await latency(steady, args.rate)
         rss = {name: peak_rss_mb(service.process.pid) for name, service in stack.services.items() if service.process}
