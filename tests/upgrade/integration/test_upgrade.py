@@ -49,9 +49,11 @@ def release_n() -> tuple[str, str]:
     tags = _git("tag", "--list", f"{SERVICE}-v*", "--merged", "HEAD", "--sort=-version:refname").split()
     if tags:
         return _git("rev-parse", f"{tags[0]}^{{commit}}"), f"tag {tags[0]}"
-    # In a shallow clone the oldest commit present looks as if it added every file: then N is that.
-    added = _git("log", "--diff-filter=A", "--format=%H", "--", f"services/{SERVICE}/pyproject.toml").split()
-    return added[-1], "the commit that added the service (no release tag yet)"
+    # Without tags (a clone that did not fetch them): the first commit whose services can talk to
+    # today's broker, which authenticates every client (SASL/SCRAM arrived with kafka_auth.py). In a
+    # shallow clone the oldest commit present looks as if it added every file: then N is that.
+    added = _git("log", "--diff-filter=A", "--format=%H", "--", "runtime/src/vroeg_runtime/kafka_auth.py").split()
+    return added[-1], "the first commit with Kafka authentication (no release tag fetched)"
 
 
 @pytest.fixture(scope="module")
