@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import UTC, datetime
@@ -73,7 +74,7 @@ class Envelope(BaseModel, Generic[PayloadT]):
         occurred_at: datetime | None = None,
         event_id: uuid.UUID | None = None,
     ) -> Envelope[PayloadT]:
-        return Envelope[type(payload)](  # type: ignore[misc]
+        return _envelope_of(type(payload))(
             event_id=event_id or uuid.uuid4(),
             event_type=payload.event_type,
             event_version=payload.event_version,
@@ -113,6 +114,13 @@ class Envelope(BaseModel, Generic[PayloadT]):
         if expected is not None and actual != expected.event_type:
             raise ValueError(f"event_type: expected {expected.event_type!r}, got {actual!r}")
         return cls.model_validate(data)
+
+
+@functools.cache
+def _envelope_of(payload_type: type[Event]) -> type[Envelope[Any]]:
+    # pydantic caches its parametrised classes too, but its lookup costs more than the validation
+    # of a small envelope: this is one dictionary lookup per event.
+    return Envelope[payload_type]  # type: ignore[valid-type]
 
 
 def parse_event(raw: bytes | str) -> Envelope[Any]:

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import json
 import uuid
+from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import asyncpg
@@ -22,29 +24,55 @@ from .telemetry import SPAN_ATTRIBUTE_PREFIX, continued, inject_into
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One outgoing message as the outbox stores it, with the trace context it was written in."""
+
+    event_id: uuid.UUID
+    topic: str
+    key: bytes | None
+    payload: bytes
+    headers: dict[str, str]
+
+    @classmethod
+    def of(cls, envelope: Envelope[Any], *, topic: str | None = None, key: str | None = None,
+           headers: dict[str, str] | None = None) -> OutboxMessage:
+        return cls.raw(event_id=envelope.event_id, topic=topic or envelope.payload.topic,
+                       key=(key if key is not None else envelope.household_key), payload=envelope.to_bytes(),
+                       headers={"event_type": envelope.event_type, "event_id": str(envelope.event_id),
+                                "correlation_id": str(envelope.correlation_id), **(headers or {})})
+
+    @classmethod
+    def raw(cls, *, event_id: uuid.UUID, topic: str, key: str | None, payload: bytes,
+            headers: dict[str, str]) -> OutboxMessage:
+        # The trace context travels with the row, so the relay's publish continues this trace.
+        return cls(event_id, topic, key.encode() if key is not None else None, payload, inject_into(dict(headers)))
+
+
 async def add(conn: asyncpg.Connection, envelope: Envelope[Any], *, topic: str | None = None,
               key: str | None = None, headers: dict[str, str] | None = None) -> None:
     """Store an event for publishing. Call inside the transaction that stores the state it reports."""
-    await add_raw(
-        conn,
-        event_id=envelope.event_id,
-        topic=topic or envelope.payload.topic,
-        key=(key if key is not None else envelope.household_key),
-        payload=envelope.to_bytes(),
-        headers={"event_type": envelope.event_type, "event_id": str(envelope.event_id),
-                 "correlation_id": str(envelope.correlation_id), **(headers or {})},
-    )
+    await add_many(conn, [OutboxMessage.of(envelope, topic=topic, key=key, headers=headers)])
 
 
 async def add_raw(conn: asyncpg.Connection, *, event_id: uuid.UUID, topic: str, key: str | None,
                   payload: bytes, headers: dict[str, str]) -> None:
     """Store a message that is not an envelope (a rejection to a partner, say)."""
-    # The trace context travels with the row, so the relay's publish continues this trace.
-    headers = inject_into(dict(headers))
+    await add_many(conn, [OutboxMessage.raw(event_id=event_id, topic=topic, key=key, payload=payload, headers=headers)])
+
+
+async def add_many(conn: asyncpg.Connection, messages: list[OutboxMessage]) -> None:
+    """Store messages in one statement (one round trip, one NOTIFY), in the order given."""
+    if not messages:
+        return
     await conn.execute(
-        "INSERT INTO outbox (event_id, topic, key, payload, headers) VALUES ($1, $2, $3, $4, $5::jsonb)"
+        "INSERT INTO outbox (event_id, topic, key, payload, headers)"
+        " SELECT event_id, topic, key, payload, headers"
+        " FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::jsonb[])"
+        "  WITH ORDINALITY AS m(event_id, topic, key, payload, headers, n) ORDER BY n"
         " ON CONFLICT (event_id) DO NOTHING",
-        event_id, topic, key.encode() if key is not None else None, payload, json.dumps(headers),
+        [m.event_id for m in messages], [m.topic for m in messages], [m.key for m in messages],
+        [m.payload for m in messages], [json.dumps(m.headers) for m in messages],
     )
 
 
@@ -57,16 +85,15 @@ class Publisher(Protocol):
 _tracer = trace.get_tracer(__name__)
 
 
-async def publish_in_stored_context(publish, topic: str, key: bytes | None, payload: bytes,  # type: ignore[no-untyped-def]
-                                    headers: dict[str, str], **options):
-    """Run `publish(...)` inside the trace context saved with the outbox row, in a span of its own."""
-    with continued(headers), _tracer.start_as_current_span(f"outbox relay {topic}", kind=trace.SpanKind.INTERNAL) as span:
+@contextlib.contextmanager
+def relay_span(topic: str, headers: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The span of publishing one stored message, as a child of the trace context saved with it.
+    Yields the headers to send, which carry this span's context on to the consumers."""
+    with continued(headers), _tracer.start_as_current_span(f"outbox relay {topic}", kind=trace.SpanKind.PRODUCER) as span:
         for name in ("event_id", "event_type", "correlation_id"):
             if name in headers:
                 span.set_attribute(SPAN_ATTRIBUTE_PREFIX + name, headers[name])
-        return await publish(payload, topic=topic, key=key,
-                             headers={k: v for k, v in headers.items() if k not in ("traceparent", "tracestate")},
-                             **options)
+        yield inject_into({k: v for k, v in headers.items() if k not in ("traceparent", "tracestate")})
 
 
 class OutboxRelay:

@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
@@ -23,8 +24,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import metrics, migrations
-from .kafka_auth import faststream_security
-from .outbox import OutboxRelay, publish_in_stored_context
+from .kafka_auth import aiokafka_options, faststream_security
+from .outbox import OutboxRelay, relay_span
 from .telemetry import configure_tracing
 
 log = structlog.get_logger(__name__)
@@ -32,18 +33,31 @@ log = structlog.get_logger(__name__)
 Loop = Callable[["ServiceRuntime"], Awaitable[None]]
 
 
-class BrokerPublisher:
-    """Publishes outbox rows through the service's broker, awaiting every confirmation."""
+class KafkaPublisher:
+    """Publishes outbox rows with a plain aiokafka producer of the service's own principal. The rows
+    are serialised already and carry their trace context, so FastStream's per-message publish
+    middleware would add only CPU (it was a fifth of a busy service's time)."""
 
-    def __init__(self, broker: KafkaBroker) -> None:
-        self._broker = broker
+    def __init__(self, bootstrap: str, principal: str) -> None:
+        # Idempotent with acks=all: a retried send is not written twice by the broker. A few ms of
+        # linger lets one produce request carry many rows.
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=f"vroeg-{principal}-relay",
+                                          acks="all", enable_idempotence=True, linger_ms=5,
+                                          **aiokafka_options(principal))
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
 
     async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
         # Send all, then await all confirmations: one round trip per batch, not per message.
-        pending = [
-            await publish_in_stored_context(self._broker.publish, topic, key, payload, headers, no_confirm=True)
-            for topic, key, payload, headers in messages
-        ]
+        pending = []
+        for topic, key, payload, headers in messages:
+            with relay_span(topic, headers) as sent:
+                pending.append(await self._producer.send(topic, payload, key=key,
+                                                         headers=[(k, v.encode()) for k, v in sent.items()]))
         await asyncio.gather(*pending)
 
 
@@ -58,6 +72,7 @@ class ServiceRuntime:
     broker: KafkaBroker = field(init=False)
     pool: asyncpg.Pool | None = field(init=False, default=None)
     relay: OutboxRelay | None = field(init=False, default=None)
+    publisher: KafkaPublisher | None = field(init=False, default=None)
     _tasks: list[asyncio.Task[None]] = field(init=False, default_factory=list)
     tracer_provider: TracerProvider = field(init=False)
     stopping: asyncio.Event = field(init=False, default_factory=asyncio.Event)
@@ -86,7 +101,9 @@ class ServiceRuntime:
         async with self.pool.acquire() as conn:
             await migrations.migrate(conn, self.name, self.migrations_dir)
         await self.broker.start()
-        self.relay = OutboxRelay(self.pool, BrokerPublisher(self.broker), service=self.name)
+        self.publisher = KafkaPublisher(self.kafka_bootstrap, self.name)
+        await self.publisher.start()
+        self.relay = OutboxRelay(self.pool, self.publisher, service=self.name)
         await self.relay.start()
         self._tasks = [asyncio.create_task(self._guarded(loop), name=getattr(loop, "__name__", "loop")) for loop in self.loops]
         log.info("service_started", version=self.version)
@@ -116,6 +133,8 @@ class ServiceRuntime:
                 await task
         if self.relay is not None:
             await self.relay.stop()
+        if self.publisher is not None:
+            await self.publisher.stop()
         if self.pool is not None:
             await self.pool.close()
         log.info("service_stopped")
