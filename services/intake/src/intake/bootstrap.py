@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import asyncpg
@@ -16,7 +18,8 @@ from . import __version__, handlers
 from .adapters.privacy import Privacy
 from .config import SERVICE_DIR, IntakeSettings, Partner, load_partners
 from .domain.validation import ValidationContext
-from .handlers import Channel, ReportOutcome
+from .adapters.repository import ReportRepository
+from .handlers import Channel, ReportOutcome, Sent
 from .incoming import IncomingReport
 
 
@@ -34,8 +37,14 @@ class Intake:
 
     async def take(self, conn: asyncpg.Connection, incoming: IncomingReport, *, sender: str, channel: Channel,
                    source: str) -> ReportOutcome:
-        return await handlers.take_report(conn, incoming, sender=sender, channel=channel, source=source,
-                                          context=self.validation_context(), privacy=self.privacy)
+        return await handlers.take_report(ReportRepository(conn), incoming, sender=sender, channel=channel,
+                                          source=source, context=self.validation_context(), privacy=self.privacy)
+
+    async def take_many(self, conn: asyncpg.Connection, batch: Sequence[Sent], *, channel: Channel,
+                        within: Callable[[int], AbstractContextManager[object]] = lambda _: nullcontext()
+                        ) -> list[ReportOutcome]:
+        return await handlers.take_many(conn, batch, channel=channel, context=self.validation_context(),
+                                        privacy=self.privacy, within=within)
 
     async def connect(self) -> asyncpg.Connection:
         """A connection to intake's database, migrated: for intake's own command-line tools."""

@@ -4,7 +4,8 @@ a stream of CSV rows in batches; replay a stored rejection once its cause is fix
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -17,8 +18,9 @@ from vroeg_contracts.envelope import Envelope, correlation_id_of
 from vroeg_contracts.events import ArrearsReported
 from vroeg_contracts.partner_messages import FieldReason, ReportRejected
 from vroeg_contracts.partner_report import PartnerReportV1
-from vroeg_runtime import outbox
+from vroeg_runtime.outbox import OutboxMessage
 
+from .adapters.batch_repository import BatchedReportRepository
 from .adapters.privacy import Privacy
 from .adapters.repository import HeldRejection, PendingRejection, ReportRepository
 from .domain.lifecycle import Change, assess, canonical, merged, version_digest
@@ -56,14 +58,13 @@ class ReportOutcome:
         return answer
 
 
-async def take_report(conn: asyncpg.Connection, incoming: IncomingReport, *, sender: str, channel: Channel,
+async def take_report(repo: ReportRepository, incoming: IncomingReport, *, sender: str, channel: Channel,
                       source: str, context: ValidationContext, privacy: Privacy,
                       reconsider: bool = False) -> ReportOutcome:
     """Validate, deduplicate and store one report with its outgoing events. Call inside a transaction.
 
     The same bytes refused before get the same answer, unless `reconsider` (a replay after a fix).
     """
-    repo = ReportRepository(conn)
     if not reconsider:
         earlier = await repo.rejection_of(sender, incoming.raw)
         if earlier is not None and not earlier.replayed:
@@ -85,6 +86,38 @@ async def take_report(conn: asyncpg.Connection, incoming: IncomingReport, *, sen
     signal_id = await _accept(repo, incoming, merged(report, held.report if held else None),
                               held.signal_id if held else uuid.uuid4(), channel=channel, source=source, privacy=privacy)
     return ReportOutcome("accepted", report.report_id, assessment.change, signal_id=signal_id)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A report as one of a batch: what came in, from whom, and where it was read (for the raw store)."""
+
+    incoming: IncomingReport
+    sender: str
+    source: str
+
+
+async def take_many(conn: asyncpg.Connection, batch: Sequence[Sent], *, channel: Channel,
+                    context: ValidationContext, privacy: Privacy,
+                    within: Callable[[int], AbstractContextManager[object]] = lambda _: nullcontext()
+                    ) -> list[ReportOutcome]:
+    """Take a batch of reports in the caller's transaction, with a few statements for the whole batch
+    instead of a few per report (`BatchedReportRepository`); each report is judged in order, seeing
+    what the reports before it did. `within(i)` wraps the taking of report i (a trace span, say).
+
+    Raises `NotLoaded` when a report needs what was not loaded up front: roll back and take the
+    reports one by one.
+    """
+    repo = BatchedReportRepository(conn)
+    await repo.load(reports=[(s.sender, report_id) for s in batch if (report_id := readable_report_id(s.incoming.data))],
+                    raws=[(s.sender, s.incoming.raw) for s in batch])
+    outcomes = []
+    for index, sent in enumerate(batch):
+        with within(index):
+            outcomes.append(await take_report(repo, sent.incoming, sender=sent.sender, channel=channel,
+                                              source=sent.source, context=context, privacy=privacy))
+    await repo.flush()
+    return outcomes
 
 
 async def _accept(repo: ReportRepository, incoming: IncomingReport, current: PartnerReportV1, signal_id: uuid.UUID, *,
@@ -109,9 +142,9 @@ async def _accept(repo: ReportRepository, incoming: IncomingReport, current: Par
         arrears_since=arrears.arrears_since, crisis=arrears.crisis, warm_handover=arrears.warm_handover,
         person_key=person, contact=privacy.seal(current.client),
     )
-    await outbox.add(repo.conn, Envelope.wrap(event, producer=SERVICE, municipality_code=municipality,
-                                              household_key=household,
-                                              correlation_id=correlation_id_of(current.partner_id, current.report_id)))
+    await repo.add_outgoing(OutboxMessage.of(Envelope.wrap(
+        event, producer=SERVICE, municipality_code=municipality, household_key=household,
+        correlation_id=correlation_id_of(current.partner_id, current.report_id))))
     return signal_id
 
 
@@ -134,9 +167,9 @@ async def _reject(repo: ReportRepository, incoming: IncomingReport, *, sender: s
     message = ReportRejected(rejection_id=rejection_id, partner_id=sender, report_id=report_id, channel=channel,
                              rejected_at=datetime.now(UTC), reasons=[FieldReason(**r) for r in reasons])
     message_id = uuid.uuid4()
-    await outbox.add_raw(repo.conn, event_id=message_id, topic=topics.partner_rejections(sender),
-                         key=report_id or str(rejection_id), payload=message.model_dump_json().encode(),
-                         headers={"event_type": "ReportRejected", "event_id": str(message_id)})
+    await repo.add_outgoing(OutboxMessage.raw(
+        event_id=message_id, topic=topics.partner_rejections(sender), key=report_id or str(rejection_id),
+        payload=message.model_dump_json().encode(), headers={"event_type": "ReportRejected", "event_id": str(message_id)}))
     return ReportOutcome("rejected", report_id, reasons=tuple(errors), rejection_id=rejection_id)
 
 
@@ -201,7 +234,7 @@ async def replay_rejection(conn: asyncpg.Connection, rejection_id: uuid.UUID, *,
     stored = await repo.rejection_for_replay(rejection_id)
     if stored is None:
         return ReplayResult(rejection_id, "", None)
-    outcome = await take_report(conn, stored_report(stored.payload, stored.media_type), sender=stored.partner_id,
+    outcome = await take_report(repo, stored_report(stored.payload, stored.media_type), sender=stored.partner_id,
                                 channel="replay", source=f"replay:{rejection_id}", context=context, privacy=privacy,
                                 reconsider=True)
     if outcome.status == "accepted":

@@ -26,6 +26,7 @@ REPORT_FIELDS = ("report_id", "partner_id", "arrears", "client")
 _FIELDS_AT = {(): REPORT_FIELDS, ("arrears",): ARREARS_FIELDS, ("client",): CLIENT_FIELDS}
 _REPORT_ID = re.compile(r"^[A-Za-z0-9._:/-]{1,100}$")  # the contract's own pattern for report_id
 _MAX_FIELD_NAME = 100
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and surrogates that pair with nothing in UTF-8
 # A report is two levels deep; anything much deeper is refused before any code walks it.
 MAX_JSON_DEPTH = 16
 
@@ -134,7 +135,7 @@ def _raw_value(data: dict[str, Any], group: str, name: str) -> Any:
 def _unstorable_text(value: Any, path: tuple[str, ...]) -> list[FieldError]:
     """Text that no database column can hold (NUL, unpaired surrogates from JSON escapes)."""
     if isinstance(value, str):
-        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+        if _UNSTORABLE.search(value):
             return [FieldError(_field_name(path), "contains a NUL character or an unpaired surrogate")]
         return []
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
