@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,9 @@ from vroeg_contracts.events import ArrearsReported, CaseClosed, ErasureCompleted
 from vroeg_contracts.partner_report import AMSTERDAM, ReportStatus
 from vroeg_runtime import outbox
 from vroeg_runtime.consuming import PermanentError
+from vroeg_runtime.outbox import OutboxMessage
 
+from .adapters.batch_repository import BatchedHouseholdRepository
 from .adapters.repository import Household, HouseholdRepository, signal_inputs
 from .domain.decisions import decide
 from .domain.durations import Period
@@ -52,12 +55,11 @@ def fold(existing: Signal | None, event: ArrearsReported) -> Signal:
                    warm_handover=folded.warm_handover or event.warm_handover)
 
 
-async def handle_arrears_reported(conn: asyncpg.Connection, envelope: Envelope[ArrearsReported],
+async def handle_arrears_reported(repo: HouseholdRepository, envelope: Envelope[ArrearsReported],
                                   policies: dict[str, Policy]) -> list[str]:
     """Fold the report into its household, decide, announce what is new. Returns the outcomes."""
     policy = policy_for(envelope.municipality_code, policies)
     event = envelope.payload
-    repo = HouseholdRepository(conn)
     household = await repo.lock(envelope.household_key, create_in=envelope.municipality_code)
     assert household is not None
     household.signals[event.signal_id] = fold(household.signals.get(event.signal_id), event)
@@ -71,14 +73,15 @@ async def handle_arrears_reported(conn: asyncpg.Connection, envelope: Envelope[A
         return f"nothing new to announce: the {event.status.value} report leaves the signal {status} ({reason})"
 
     trigger = {"signal_id": str(event.signal_id), "report_status": event.status.value}
-    return await _decide(conn, repo, envelope, household, policy, trigger, nothing_new)
+    outcomes = await _decide(repo, envelope, household, policy, trigger, nothing_new)
+    log.info("signal_assessed", event_id=str(envelope.event_id), outcomes=outcomes)
+    return outcomes
 
 
-async def handle_case_closed(conn: asyncpg.Connection, envelope: Envelope[CaseClosed],
+async def handle_case_closed(repo: HouseholdRepository, envelope: Envelope[CaseClosed],
                              policies: dict[str, Policy]) -> list[str]:
     """Remember the close date of an outreach case: it ends the case and starts repeat suppression."""
     event = envelope.payload
-    repo = HouseholdRepository(conn)
     household = await repo.lock(envelope.household_key)
     if household is None:
         return ["UnknownHousehold"]  # erased or past retention: there is nothing left to close
@@ -87,11 +90,13 @@ async def handle_case_closed(conn: asyncpg.Connection, envelope: Envelope[CaseCl
                                         event.closed_at.astimezone(AMSTERDAM).date())
     household.closed[event.case_id] = closed_on
     trigger = {"case_closed": str(event.case_id), "closed_on": closed_on.isoformat()}
-    return await _decide(conn, repo, envelope, household, policy, trigger,
-                         lambda _: f"nothing new to announce: case {event.case_id} closed by outreach on {closed_on}")
+    outcomes = await _decide(repo, envelope, household, policy, trigger,
+                             lambda _: f"nothing new to announce: case {event.case_id} closed by outreach on {closed_on}")
+    log.info("case_closed_noted", event_id=str(envelope.event_id), outcomes=outcomes)
+    return outcomes
 
 
-async def _decide(conn: asyncpg.Connection, repo: HouseholdRepository, envelope: Envelope[Any], household: Household,
+async def _decide(repo: HouseholdRepository, envelope: Envelope[Any], household: Household,
                   policy: Policy, trigger: dict[str, str], nothing_new: Callable[[Assessment], str]) -> list[str]:
     """Decide on the household as it now is; publish and log every decision, or log that there was none."""
     assessment, decisions, announced = decide(household.household_key, household.signals, policy,
@@ -104,7 +109,7 @@ async def _decide(conn: asyncpg.Connection, repo: HouseholdRepository, envelope:
         decision_id = uuid.uuid5(_DECISIONS, f"{envelope.event_id}/{number}")
         out = outgoing(decision, decision_id, household.signals, household.contacts, policy)
         message = envelope.caused(out.payload, producer=SERVICE)
-        await outbox.add(conn, message)
+        await repo.add_outgoing(OutboxMessage.of(message))
         await repo.record_decision(decision_id=decision_id, household_key=household.household_key,
                                    cause_event_id=envelope.event_id, outcome=out.payload.event_type, rule=out.rule,
                                    inputs=inputs, episode_id=out.episode_id, signal_id=out.signal_id,
@@ -131,6 +136,31 @@ def _inputs(household: Household, policy: Policy, assessment: Assessment, trigge
                       "rule": e.rule, "signal_ids": [str(s) for s in e.signal_ids],
                       "closed_on": e.closed_on.isoformat() if e.closed_on else None} for e in assessment.episodes],
     }
+
+
+Handle = Callable[[HouseholdRepository, Envelope[Any], dict[str, Policy]], Awaitable[list[str]]]
+
+
+async def handle_many(conn: asyncpg.Connection, envelopes: Sequence[Envelope[Any]], handle: Handle,
+                      policies: dict[str, Policy], *, create_households: bool,
+                      within: Callable[[int], AbstractContextManager[object]] = lambda _: nullcontext()
+                      ) -> list[list[str]]:
+    """Handle a batch of events in the caller's transaction, with a few statements for the whole
+    batch (`BatchedHouseholdRepository`), in order: each event sees what the ones before it did.
+    `within(i)` wraps the handling of event i (a trace span, say).
+
+    Raises `NotLoaded` if an event needs a household that was not loaded: roll back and handle the
+    events one by one.
+    """
+    repo = BatchedHouseholdRepository(conn)
+    await repo.load([e.household_key for e in envelopes],
+                    create_in={e.household_key: e.municipality_code for e in envelopes} if create_households else None)
+    outcomes = []
+    for index, envelope in enumerate(envelopes):
+        with within(index):
+            outcomes.append(await handle(repo, envelope, policies))
+    await repo.flush()
+    return outcomes
 
 
 async def erase_household(conn: asyncpg.Connection, envelope: Envelope[ErasureRequested]) -> dict[str, int]:

@@ -10,6 +10,9 @@ from typing import Any
 
 import asyncpg
 
+from vroeg_runtime import outbox
+from vroeg_runtime.outbox import OutboxMessage
+
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import SealedContact
 
@@ -79,6 +82,10 @@ class HouseholdRepository:
             signals={r["signal_id"]: _signal(r) for r in rows},
             contacts={r["signal_id"]: SealedContact.model_validate_json(r["sealed_contact"]) for r in rows},
             closed={r["episode_id"]: r["closed_on"] for r in closed}, last_event_at=row["last_event_at"])
+
+    async def add_outgoing(self, message: OutboxMessage) -> None:
+        """Put a message in the outbox, in this transaction."""
+        await outbox.add_many(self.conn, [message])
 
     async def save_announced(self, household_key: str, announced: dict[str, Any]) -> None:
         """Store what was announced; every handled event passes here, so it is also the last event."""
