@@ -245,15 +245,19 @@ def _delivery(record: Any) -> Delivery:
 
 
 def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
-                      consumer: TransactionalConsumer, max_records: int = 500) -> Any:
-    """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack."""
+                      consumer: TransactionalConsumer, max_records: int = 500, hot: bool = False) -> Any:
+    """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack.
 
-    # The broker answers a fetch once it holds 64 KiB for us or 20 ms have passed: under load that
-    # is a few fetches a second instead of one per record, which cost the broker more CPU than
-    # anything else on a small machine; idle, it adds at most 20 ms.
+    A `hot` subscription (the report stream) asks the broker to answer a fetch once it holds 64 KiB
+    or 20 ms have passed: under load that is a few fetches a second instead of one per handful of
+    records, which cost the broker more CPU than anything else on a small machine. Idle, it costs
+    fifty empty fetches a second, so the quiet subscriptions keep the defaults (the first record,
+    or half a second).
+    """
+    fetch = {"fetch_min_bytes": 65_536, "fetch_max_wait_ms": 20} if hot else {}
+
     @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL,
-                       batch=True, max_records=max_records, batch_timeout_ms=20,
-                       fetch_min_bytes=65_536, fetch_max_wait_ms=20)
+                       batch=True, max_records=max_records, batch_timeout_ms=20, **fetch)
     async def on_batch(msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         try:

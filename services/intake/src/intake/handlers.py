@@ -20,7 +20,7 @@ from vroeg_contracts.partner_messages import FieldReason, ReportRejected
 from vroeg_contracts.partner_report import PartnerReportV1
 from vroeg_runtime.outbox import OutboxMessage
 
-from .adapters.batch_repository import BatchedReportRepository
+from .adapters.batch_repository import BatchedReportRepository, NotLoaded
 from .adapters.privacy import Privacy
 from .adapters.repository import HeldRejection, PendingRejection, ReportRepository
 from .domain.lifecycle import Change, assess, canonical, merged, version_digest
@@ -174,6 +174,7 @@ async def _reject(repo: ReportRepository, incoming: IncomingReport, *, sender: s
 
 
 Take = Callable[[asyncpg.Connection, IncomingReport], Awaitable[ReportOutcome]]
+TakeBatch = Callable[[asyncpg.Connection, list[IncomingReport]], Awaitable[list[ReportOutcome]]]
 
 
 @dataclass
@@ -200,9 +201,11 @@ class ImportCounts:
 
 
 async def take_in_batches(conn: asyncpg.Connection, reports: Iterable[IncomingReport], take: Take, *,
-                          batch_size: int = 500,
+                          take_batch: TakeBatch | None = None, batch_size: int = 500,
                           after_batch: Callable[[ImportCounts], None] | None = None) -> ImportCounts:
-    """Take a stream of reports, one transaction per batch, holding one batch in memory at a time.
+    """Take a stream of reports, one transaction per batch, holding one batch in memory at a time:
+    with `take_batch` (a few statements per batch) when given, else, or when the batch needs what
+    it did not load (`NotLoaded`), with `take`, report by report.
 
     A crash loses at most the batch in flight, and running the same stream again changes nothing:
     what was taken is recognised (the same report, or the same bytes refused).
@@ -210,10 +213,16 @@ async def take_in_batches(conn: asyncpg.Connection, reports: Iterable[IncomingRe
     counts = ImportCounts()
     stream = iter(reports)
     while batch := list(islice(stream, batch_size)):
-        async with conn.transaction():
-            outcomes = [(report.position, await take(conn, report)) for report in batch]
-        for position, outcome in outcomes:
-            counts.add(position, outcome)
+        try:
+            if take_batch is None:
+                raise NotLoaded("no batch taker")
+            async with conn.transaction():
+                outcomes = await take_batch(conn, batch)
+        except NotLoaded:
+            async with conn.transaction():
+                outcomes = [await take(conn, report) for report in batch]
+        for report, outcome in zip(batch, outcomes, strict=True):
+            counts.add(report.position, outcome)
         if after_batch is not None:
             after_batch(counts)
     return counts

@@ -56,6 +56,9 @@ async def test_a_batch_answers_and_stores_what_one_by_one_does(residents, intake
     intake = load(IntakeSettings())
     one_run, batch_run = f"one{residents.run}", f"bat{residents.run}"
     conn = await intake.connect()
+    # Rolled back at the end, so no intake process started later publishes the test's events.
+    everything = conn.transaction()
+    await everything.start()
     try:
         one_by_one = []
         for sender, raw in scenario(residents, one_run):
@@ -78,6 +81,7 @@ async def test_a_batch_answers_and_stores_what_one_by_one_does(residents, intake
         assert {o.change for o in again if o.change} == {"duplicate"}
         assert await stored(conn, batch_run) == before
     finally:
+        await everything.rollback()
         await conn.close()
 
 

@@ -4,6 +4,7 @@ batch loop holds one batch at a time."""
 import itertools
 
 from intake.adapters.csv_reports import read_rows
+from intake.adapters.batch_repository import NotLoaded
 from intake.handlers import ReportOutcome, take_in_batches
 from intake.incoming import IncomingReport
 
@@ -62,3 +63,21 @@ async def test_batches_are_taken_one_at_a_time_from_an_endless_stream():
     counts = await take_in_batches(FakeConnection(), stream, take, batch_size=100)
     assert counts.accepted == 2_050
     assert max(seen) <= 100
+
+
+async def test_a_batch_the_batch_taker_cannot_take_is_taken_report_by_report():
+    reports = [IncomingReport(b"", {}, (), position=number) for number in range(250)]
+    one_by_one = []
+
+    async def take(_conn, report):
+        one_by_one.append(report.position)
+        return ReportOutcome("accepted", None)
+
+    async def take_batch(_conn, batch):
+        if batch[0].position == 100:  # the second batch needs what the loader did not load
+            raise NotLoaded("eigen-haard")
+        return [ReportOutcome("rejected", None) for _ in batch]
+
+    counts = await take_in_batches(FakeConnection(), reports, take, take_batch=take_batch, batch_size=100)
+    assert one_by_one == list(range(100, 200))
+    assert (counts.accepted, counts.rejected) == (100, 150)

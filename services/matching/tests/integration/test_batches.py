@@ -25,10 +25,17 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 @pytest.fixture
 async def conn(platform):
+    """A connection whose work is all rolled back at the end: the test's decisions must never reach
+    the outbox relay of a matching process started later (their sealed contacts are fake)."""
     connection = await asyncpg.connect(platform.database_urls["matching"])
     await migrations.migrate(connection, "matching", SERVICE_DIR / "migrations")
-    yield connection
-    await connection.close()
+    everything = connection.transaction()
+    await everything.start()  # the tests' own transactions become savepoints inside it
+    try:
+        yield connection
+    finally:
+        await everything.rollback()
+        await connection.close()
 
 
 def reports(home: Household) -> list[Any]:

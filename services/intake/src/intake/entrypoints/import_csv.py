@@ -20,8 +20,8 @@ from tqdm import tqdm
 from vroeg_runtime import logs
 
 from ..bootstrap import Intake, load
-from ..handlers import ImportCounts, take_in_batches
-from ..incoming import csv_reports
+from ..handlers import ImportCounts, Sent, take_in_batches
+from ..incoming import IncomingReport, csv_reports
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,10 +54,14 @@ async def import_file(intake: Intake, path: Path, partner: str, *, batch_size: i
                 if after_batch is not None:
                     after_batch(counts)
 
+            def source(report: IncomingReport) -> str:
+                return f"csv:{path.name}:{report.position}"
+
             return await take_in_batches(
                 conn, csv_reports(_counted(file, bar)), batch_size=batch_size, after_batch=committed,
-                take=lambda c, report: intake.take(c, report, sender=partner, channel="csv",
-                                                   source=f"csv:{path.name}:{report.position}"))
+                take=lambda c, report: intake.take(c, report, sender=partner, channel="csv", source=source(report)),
+                take_batch=lambda c, batch: intake.take_many(c, [Sent(r, partner, source(r)) for r in batch],
+                                                             channel="csv"))
     finally:
         await conn.close()
 

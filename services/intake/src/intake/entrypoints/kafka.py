@@ -35,7 +35,7 @@ def register(intake: Intake, runtime: ServiceRuntime) -> None:
                                      message_id=lambda delivery: delivery.message_id,
                                      protect_dead_letter=lambda _raw: b"")
     subscribe_batches(runtime.broker, [topics.partner_reports(p) for p in intake.partners],
-                      group_id="vroeg-intake", consumer=consumer)
+                      group_id="vroeg-intake", consumer=consumer, hot=True)
 
     async def on_erasure_requested(conn: asyncpg.Connection, delivery: Delivery) -> None:
         try:

@@ -63,7 +63,8 @@ def register(matching: Matching) -> None:
         consumer = TransactionalConsumer(service=SERVICE, broker=matching.runtime.broker,
                                          pool=lambda: matching.runtime.db, inbox_name=inbox_name, handler=handler,
                                          batch_handler=batch_handler)
-        subscribe_batches(matching.runtime.broker, [topic], group_id=group, consumer=consumer)
+        subscribe_batches(matching.runtime.broker, [topic], group_id=group, consumer=consumer,
+                          hot=topic == topics.ARREARS_REPORTED)
 
 
 def _parsed(parse: Callable[[bytes], Envelope[Any]], delivery: Delivery) -> Envelope[Any]:
