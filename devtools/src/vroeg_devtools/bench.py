@@ -54,9 +54,11 @@ def reports(count: int, run: str, seed: int, postcode_letters: str = "AB") -> li
                             "signal_date": signal_date.isoformat(), "status": "open",
                             "amount": f"{rng.randint(40, 2000)}.00",
                             "arrears_since": (signal_date - timedelta(days=days)).isoformat()},
+                # 8999 and 99999 share no factor, so (postcode, house number) repeats only after
+                # 8999 x 99999 reports; the contract allows house numbers up to 99999.
                 "client": {"initials": "B.", "surname": f"Bench{i}", "street": f"Benchstraat {run}",
-                           "house_number": i + 1, "postcode": f"{1000 + i % 8999} {postcode_letters}", "city": "Ouderkerk aan de Amstel",
-                           "phone": f"+3161{i % 10_000_000:07d}"}}
+                           "house_number": i % 99_999 + 1, "postcode": f"{1000 + i % 8999} {postcode_letters}",
+                           "city": "Ouderkerk aan de Amstel", "phone": f"+3161{i % 10_000_000:07d}"}}
         out.append((partner, json.dumps(body).encode(), report_id))
     return out
 
@@ -93,14 +95,16 @@ async def baseline(payloads: list[tuple[str, bytes, str]]) -> float:
         await consumer.stop()
 
 
-async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=None, timeout: float = 1800,  # type: ignore[no-untyped-def]
+async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=None, stalled: float = 120,  # type: ignore[no-untyped-def]
                            ours=None) -> float:
-    """Read decisions until `want` of them (of `ours` correlation ids, if given) were seen."""
+    """Read decisions until `want` of them (of `ours` correlation ids, if given) were seen; give up
+    when none came for `stalled` seconds (a report that never gets a decision, say)."""
     seen = 0
-    deadline = time.monotonic() + timeout
+    progress = time.monotonic()
     while seen < want:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"only {seen} of {want} decisions after {timeout}s")
+        if time.monotonic() - progress > stalled:
+            raise TimeoutError(f"only {seen} of {want} decisions, and none for {stalled:.0f} s")
+        before = seen
         batch = await consumer.getmany(timeout_ms=1000, max_records=10_000)
         now = time.perf_counter()
         for records in batch.values():
@@ -110,6 +114,8 @@ async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=No
                     seen += 1
                     if on_decision:
                         on_decision(envelope, now)
+        if seen > before:
+            progress = time.monotonic()
     return time.perf_counter()
 
 

@@ -1,0 +1,11 @@
+"""The benchmark's reports are all valid and each its own household, at the full 100,000 too (a
+report intake refuses never gets a decision, and the benchmark would wait for it)."""
+
+from vroeg_contracts.partner_report import PartnerReportV1
+from vroeg_devtools.bench import reports
+
+
+def test_a_national_month_of_bench_reports_is_valid_and_never_shares_a_household():
+    made = reports(100_000, "t", seed=1)
+    bodies = [PartnerReportV1.model_validate_json(payload) for _, payload, _ in made]
+    assert len({(b.client.postcode, b.client.house_number) for b in bodies}) == len(made)
