@@ -136,7 +136,8 @@ async def throughput(payloads: list[tuple[str, bytes, str]]) -> float:
 
 async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float]:
     """p50 and p99 in ms from sending a report to reading its decision, at a steady rate."""
-    consumer = await _consumer(topics.MATCHING_DECISIONS)
+    # From the end: reading the throughput phase's decisions first would be timed as latency.
+    consumer = await bus.reader_at_end(topics.MATCHING_DECISIONS, fetch_max_bytes=52_428_800)
     producer = await _producer()
     sent_at: dict[str, float] = {}
     latencies: list[float] = []

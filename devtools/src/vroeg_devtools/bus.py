@@ -129,6 +129,19 @@ async def skip_to_end(groups: dict[str, list[str]]) -> None:
             await consumer.stop()
 
 
+async def reader_at_end(topic: str, **options: Any) -> AIOKafkaConsumer:
+    """A started consumer (no group) of every partition of `topic`, positioned at its end now: it
+    reads only what is written after this call returns."""
+    consumer = AIOKafkaConsumer(**client_options(), group_id=None, enable_auto_commit=False, **options)
+    await consumer.start()
+    partitions = [TopicPartition(topic, p) for p in sorted(await _partitions(consumer, topic))]
+    consumer.assign(partitions)
+    await consumer.seek_to_end(*partitions)
+    for partition in partitions:
+        await consumer.position(partition)  # resolve the end offsets before anything is sent
+    return consumer
+
+
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     for _ in range(50):
         await consumer._client.force_metadata_update()  # noqa: SLF001 - a fresh consumer knows no topics yet

@@ -56,9 +56,15 @@ class BatchedHouseholdRepository(HouseholdRepository):
         rows = await self.conn.fetch(
             "SELECT household_key, municipality_code, announced, last_event_at FROM households"
             " WHERE household_key = ANY($1::text[]) ORDER BY household_key FOR UPDATE", keys)
-        signals = await self.conn.fetch("SELECT * FROM signals WHERE household_key = ANY($1::text[])", keys)
+        # One index lookup per key (LATERAL, kept apart by OFFSET 0), not `= ANY($1)` or a join:
+        # until the first ANALYZE of a table that grows by the batch, the planner takes a few hundred
+        # keys for a quarter of the table and scans all of it, a cost that grows with every report.
+        signals = await self.conn.fetch(
+            "SELECT s.* FROM unnest($1::text[]) AS k(key)"
+            " CROSS JOIN LATERAL (SELECT * FROM signals WHERE household_key = k.key OFFSET 0) s", keys)
         closed = await self.conn.fetch(
-            "SELECT household_key, episode_id, closed_on FROM case_closures WHERE household_key = ANY($1::text[])", keys)
+            "SELECT c.household_key, c.episode_id, c.closed_on FROM unnest($1::text[]) AS k(key)"
+            " CROSS JOIN LATERAL (SELECT * FROM case_closures WHERE household_key = k.key OFFSET 0) c", keys)
         self._households.update({key: None for key in keys})
         for row in rows:
             self._households[row["household_key"]] = Household(
