@@ -1,19 +1,19 @@
 """Staff who may read matching's decision log: their hashed bearer tokens, roles and municipalities.
 
-Tokens are stored only as SHA-256 digests (they are long random strings, so a plain digest is
-enough), and checked in constant time.
+Tokens are stored only as SHA-256 digests and checked in constant time, by the runtime's
+`vroeg_runtime.staff_auth`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from vroeg_runtime.staff_auth import TokenDirectory
 
 
 class Role(StrEnum):
@@ -54,15 +54,11 @@ class StaffError(ValueError):
 class Staff:
     def __init__(self, members: list[StaffMember]) -> None:
         self.members = members
+        self._tokens = TokenDirectory({member.token_sha256: member for member in members})
 
     def authenticate(self, token: str) -> StaffMember | None:
         """The member whose token this is, or None. Every member is compared, in constant time."""
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        found = None
-        for member in self.members:
-            if hmac.compare_digest(digest, member.token_sha256):
-                found = member
-        return found
+        return self._tokens.identify(token)
 
 
 def load_staff(path: Path) -> Staff:

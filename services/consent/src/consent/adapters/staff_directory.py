@@ -1,20 +1,15 @@
 """The staff directory: staff ids, roles and the SHA-256 of each bearer token, from a TOML file.
-
-Tokens are long random strings, so a plain SHA-256 is enough to keep them out of the file; the
-token itself is never stored, logged or compared other than in constant time.
+The token mechanism (digests, constant-time lookup) is the runtime's (`vroeg_runtime.staff_auth`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import tomllib
 from pathlib import Path
 
-from ..domain.staff import Role, StaffMember
+from vroeg_runtime.staff_auth import TokenDirectory, is_token_sha256, token_sha256
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+from ..domain.staff import Role, StaffMember
 
 
 class StaffDirectoryError(ValueError):
@@ -23,7 +18,7 @@ class StaffDirectoryError(ValueError):
 
 class StaffDirectory:
     def __init__(self, members: dict[str, StaffMember]) -> None:
-        self._by_hash = members
+        self._tokens = TokenDirectory(members)
 
     @classmethod
     def load(cls, path: Path) -> StaffDirectory:
@@ -39,7 +34,7 @@ class StaffDirectory:
                 raise StaffDirectoryError(f"{where}.id: required")
             if role not in set(Role):
                 raise StaffDirectoryError(f"{where}.role: must be one of {', '.join(Role)}")
-            if not isinstance(token_hash, str) or not _SHA256.match(token_hash):
+            if not is_token_sha256(token_hash):
                 raise StaffDirectoryError(f"{where}.token_sha256: must be 64 lower-case hex digits")
             if token_hash in members:
                 raise StaffDirectoryError(f"{where}.token_sha256: shared with another member of staff")
@@ -48,15 +43,7 @@ class StaffDirectory:
 
     def member(self, token: str) -> StaffMember | None:
         """The member of staff this bearer token belongs to, or None."""
-        offered = hashlib.sha256(token.encode()).hexdigest()
-        found = None
-        for token_hash, member in self._by_hash.items():
-            # Compare against every entry, so the time taken says nothing about which one matched.
-            if hmac.compare_digest(offered, token_hash):
-                found = member
-        return found
+        return self._tokens.identify(token)
 
 
-def token_hash(token: str) -> str:
-    """What goes in the staff file for a token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+token_hash = token_sha256  # what goes in the staff file for a token

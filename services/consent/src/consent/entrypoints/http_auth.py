@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import Depends, HTTPException, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from vroeg_runtime.staff_auth import staff_dependency
 
 from ..adapters.staff_directory import StaffDirectory
 from ..domain.staff import Role, StaffMember
-
-bearer = HTTPBearer(auto_error=False, description="A staff token from consent's staff file")
 
 
 def roles_text(roles: frozenset[Role]) -> str:
@@ -22,16 +19,7 @@ def staff_guard(directory: StaffDirectory) -> Callable[[frozenset[Role]], Callab
     """`allow(roles)` gives a FastAPI dependency that returns the calling member of staff, or refuses."""
 
     def allow(roles: frozenset[Role]) -> Callable[..., Awaitable[StaffMember]]:
-        async def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> StaffMember:
-            member = directory.member(credentials.credentials) if credentials else None
-            if member is None:
-                raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid staff bearer token is required",
-                                    headers={"WWW-Authenticate": "Bearer"})
-            if not member.may(roles):
-                raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                    f"role {member.role} may not do this; allowed: {roles_text(roles)}")
-            return member
-
-        return caller
+        return staff_dependency(directory.member, may=lambda member: member.may(roles),
+                                refusal=lambda member: f"role {member.role} may not do this; allowed: {roles_text(roles)}")
 
     return allow

@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import structlog
-from fastapi import FastAPI, Header, HTTPException, Path, status
+from fastapi import Depends, FastAPI, HTTPException, Path, status
 from pydantic import BaseModel
+
+from vroeg_runtime.staff_auth import staff_dependency
 
 from ..adapters.repository import HouseholdRepository
 from ..bootstrap import Matching
@@ -36,23 +38,17 @@ class HistoryOut(BaseModel):
 
 
 def register(app: FastAPI, matching: Matching) -> None:
-    def staff_member(authorization: str | None) -> StaffMember:
-        scheme, _, token = (authorization or "").partition(" ")
-        member = matching.staff.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if member is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid staff bearer token is required",
-                                headers={"WWW-Authenticate": "Bearer"})
-        return member
+    # Who may read depends on the household's municipality, so the 403 is decided below.
+    staff_member = staff_dependency(matching.staff.authenticate)
 
     @app.get("/v1/households/{household_key}/decisions", tags=["decisions"], response_model=HistoryOut,
              responses={401: {"description": "no valid staff token"},
                         403: {"description": "the member may not read this household's decisions"},
                         404: {"description": "matching holds nothing about this household"}})
     async def household_decisions(household_key: Annotated[str, Path(min_length=1, max_length=200)],
-                                  authorization: Annotated[str | None, Header()] = None) -> HistoryOut:
+                                  member: StaffMember = Depends(staff_member)) -> HistoryOut:
         """Every decision about the household, oldest first, with the rule that fired and its inputs.
         Each read is recorded (who, when, which household)."""
-        member = staff_member(authorization)
         async with matching.runtime.db.acquire() as conn, conn.transaction():
             repo = HouseholdRepository(conn)
             history = await repo.history(household_key)

@@ -1,13 +1,14 @@
-"""The staff directory: tokens (kept only as SHA-256 hashes), staff ids and roles, from a TOML file."""
+"""The staff directory: tokens (kept only as SHA-256 hashes), staff ids and roles, from a TOML file.
+The token mechanism (digests, constant-time lookup) is the runtime's (`vroeg_runtime.staff_auth`)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
+
+from vroeg_runtime.staff_auth import TokenDirectory, is_token_sha256, token_sha256
 
 Role = Literal["caseworker", "supervisor", "auditor", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -19,13 +20,12 @@ class Staff:
     role: Role
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+token_hash = token_sha256  # what goes in the staff file for a token
 
 
 class StaffDirectory:
     def __init__(self, members: dict[str, Staff]) -> None:
-        self._by_hash = members  # hex SHA-256 of the token -> staff member
+        self._tokens = TokenDirectory(members)  # hex SHA-256 of the token -> staff member
 
     @classmethod
     def load(cls, path: Path) -> StaffDirectory:
@@ -39,7 +39,7 @@ class StaffDirectory:
                 raise ValueError(f"{where}.staff_id: missing")
             if role not in ROLES:
                 raise ValueError(f"{where}.role: must be one of {', '.join(ROLES)}, not {role!r}")
-            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            if not is_token_sha256(digest):
                 raise ValueError(f"{where}.token_sha256: must be 64 hex digits (the SHA-256 of the token)")
             if digest in members:
                 raise ValueError(f"{where}.token_sha256: the same token is given twice")
@@ -48,9 +48,4 @@ class StaffDirectory:
 
     def identify(self, token: str) -> Staff | None:
         """The staff member a token belongs to, or None. Compares in constant time."""
-        digest = token_hash(token)
-        found = None
-        for known, staff in self._by_hash.items():
-            if hmac.compare_digest(known, digest):
-                found = staff
-        return found
+        return self._tokens.identify(token)

@@ -5,30 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import HTTPException, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from vroeg_runtime.staff_auth import staff_dependency
 
 from ..adapters.audit import Reader
 from ..adapters.staff import Role, Staff, StaffDirectory
 
-bearer = HTTPBearer(auto_error=False, description="A staff token: `Authorization: Bearer <token>`.")
-CHALLENGE = {"WWW-Authenticate": "Bearer"}
-
 
 def allow(directory: StaffDirectory, *roles: Role) -> Callable[..., Awaitable[Staff]]:
     """A dependency that admits staff in one of `roles` and returns who they are."""
-
-    async def staff_member(credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> Staff:
-        if credentials is None:
-            raise HTTPException(401, "a staff token is required: Authorization: Bearer <token>", headers=CHALLENGE)
-        staff = directory.identify(credentials.credentials)
-        if staff is None:
-            raise HTTPException(401, "unknown staff token", headers=CHALLENGE)
-        if staff.role not in roles:
-            raise HTTPException(403, f"this needs the role {' or '.join(roles)}; your role is {staff.role}")
-        return staff
-
-    return staff_member
+    return staff_dependency(directory.identify, may=lambda staff: staff.role in roles,
+                            refusal=lambda staff: f"this needs the role {' or '.join(roles)}; your role is {staff.role}")
 
 
 def reader(staff: Staff) -> Reader:
