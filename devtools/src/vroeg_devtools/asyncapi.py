@@ -88,7 +88,7 @@ def build_document(service: str) -> dict[str, Any]:
         raise RuntimeError(f"{service}.bootstrap.build() made {len(runtimes)} service runtimes, expected one")
     broker = runtimes[0].broker
     for topic in published_topics(service):
-        # Documentation only: the outbox relay publishes through broker.publish, not through these.
+        # Documentation only: the outbox relay publishes with its own aiokafka producer, not through these.
         broker.publisher(topic, title=topic, description=_describe(topic))
     spec = AsyncAPI(broker, title=f"Vroeg {service}", version=package.__version__,
                     description=" ".join((package.__doc__ or "").split()), schema_version="3.0.0")

@@ -53,7 +53,6 @@ class StaffError(ValueError):
 
 class Staff:
     def __init__(self, members: list[StaffMember]) -> None:
-        self.members = members
         self._tokens = TokenDirectory({member.token_sha256: member for member in members})
 
     def authenticate(self, token: str) -> StaffMember | None:

@@ -4,7 +4,6 @@ read what it stored (its database) and what it published (the decisions topic)."
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -25,6 +24,7 @@ from vroeg_contracts.partner_report import Category, ReportStatus
 from vroeg_contracts.privacy import SealedContact
 from vroeg_devtools import bus
 from vroeg_devtools.stack import Stack
+from vroeg_runtime.staff_auth import token_sha256
 
 CATEGORIES = {"eigen-haard": Category.RENT, "vgz": Category.HEALTH_INSURANCE, "waternet": Category.WATER}
 TOKEN = {"caseworker": "dev-staff-matching-caseworker", "auditor": "dev-staff-matching-auditor",
@@ -33,7 +33,7 @@ TOKEN = {"caseworker": "dev-staff-matching-caseworker", "auditor": "dev-staff-ma
 
 def matching_stack(tmp_path, **env: str) -> Stack:
     """Start matching with the shipped staff file plus a member who serves another municipality only."""
-    digest = hashlib.sha256(TOKEN["elsewhere"].encode()).hexdigest()
+    digest = token_sha256(TOKEN["elsewhere"])
     staff = tmp_path / "staff.toml"
     staff.write_text((SERVICE_DIR / "config" / "staff.toml").read_text() + '\n[[staff]]\nid = "elsewhere"\n'
                      f'role = "supervisor"\nmunicipalities = ["0363"]\ntoken_sha256 = "{digest}"\n')
