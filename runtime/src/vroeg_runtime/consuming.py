@@ -244,6 +244,13 @@ def _delivery(record: Any) -> Delivery:
     )
 
 
+async def _undecoded(msg: Any) -> None:
+    """A FastStream decoder that decodes nothing: the handlers here read the raw records. The default
+    parses every record's body as JSON into a message object of its own, which was a twentieth of a
+    busy service's CPU, spent on a result nobody read."""
+    return None
+
+
 def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
                       consumer: TransactionalConsumer, max_records: int = 500, hot: bool = False) -> Any:
     """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack.
@@ -257,7 +264,7 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
     fetch = {"fetch_min_bytes": 65_536, "fetch_max_wait_ms": 20} if hot else {}
 
     @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL,
-                       batch=True, max_records=max_records, batch_timeout_ms=20, **fetch)
+                       batch=True, max_records=max_records, batch_timeout_ms=20, decoder=_undecoded, **fetch)
     async def on_batch(msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         try:
@@ -277,7 +284,7 @@ def subscribe(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
     """Register `consumer` on the topics: consumer group from the earliest offset, manual ack."""
 
     @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest",
-                       ack_policy=AckPolicy.MANUAL, max_records=1)
+                       ack_policy=AckPolicy.MANUAL, max_records=1, decoder=_undecoded)
     async def on_record(msg: KafkaMessage) -> None:
         record = msg.raw_message
         delivery = _delivery(record)
