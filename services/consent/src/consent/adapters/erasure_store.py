@@ -9,7 +9,6 @@ from datetime import datetime
 import asyncpg
 
 from ..domain.erasure import ErasureRequest, Receipt
-from .sql import rows_affected
 
 
 class ErasureStore:
@@ -68,11 +67,8 @@ class ErasureStore:
             """UPDATE erasure_requests SET completed_at = $2, household_key = NULL, person_key = NULL
                WHERE request_id = $1""", request_id, at)
 
-    async def forget_published_events(self, household_key: str) -> int:
-        """Delete this household's events from the outbox once they are on the bus (the bus has its own retention)."""
-        key = household_key.encode()
-        # Wait for a relay batch in flight: an event consent has just read back from the bus may not be
-        # marked published yet. The DELETE, a statement of its own, then sees the relay's commit.
-        await self.conn.execute("SELECT 1 FROM outbox WHERE key = $1 FOR UPDATE", key)
-        status = await self.conn.execute("DELETE FROM outbox WHERE key = $1 AND published_at IS NOT NULL", key)
-        return rows_affected(status)
+    async def await_relay(self, household_key: str) -> None:
+        """Wait for a relay batch in flight that holds this household's events. An event consent has
+        just read back from the bus may still be in the outbox until the relay commits; once it has,
+        nothing published is left here (the relay deletes what it published, ADR 0006)."""
+        await self.conn.execute("SELECT 1 FROM outbox WHERE key = $1 FOR UPDATE", household_key.encode())

@@ -32,7 +32,6 @@ _SWEEPS: dict[str, str] = {
                           WHERE e.household_key = s.subject_key OR e.person_key = s.subject_key)""",
     # A pending request is never swept: it must stay visible until every service answered.
     "completed_erasures": "DELETE FROM erasure_requests WHERE completed_at < $1",
-    "published_outbox": "DELETE FROM outbox WHERE published_at < $1",
     "inbox": "DELETE FROM inbox WHERE received_at < $1",
 }
 

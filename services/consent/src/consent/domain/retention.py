@@ -17,7 +17,6 @@ DATA_CLASSES: dict[str, str] = {
     "ended_consents": "the withdrawal or expiry of the consent",
     "audit_links": "the subject's last audited event, once consent holds nothing else about it",
     "completed_erasures": "the completion of the erasure request",
-    "published_outbox": "the publication of the event",
     "inbox": "the receipt of the message",
 }
 

@@ -54,7 +54,6 @@ async def erase_own_data(conn: asyncpg.Connection, envelope: Envelope[ErasureReq
     deleted = await repo.erase(household_key=household_key, person_keys=person_keys)
     audit = AuditLog(conn)
     deleted["audit_links"] = await audit.forget([household_key, *person_keys])
-    deleted["outbox_events"] = await ErasureStore(conn).forget_published_events(household_key)
     await audit.record(Record("erasure_performed", SERVICE, {"request_id": request.request_id, "deleted": deleted}))
     await outbox.add(conn, envelope.caused(
         ErasureCompleted(request_id=request.request_id, service=SERVICE, deleted=deleted), producer=SERVICE))
@@ -85,7 +84,7 @@ async def record_erasure_receipt(conn: asyncpg.Connection,
         at = datetime.now(UTC)
         await store.complete(request.request_id, at)
         if household_key is not None:
-            await store.forget_published_events(household_key)
+            await store.await_relay(household_key)
         await audit.record(Record("erasure_completed", SERVICE, {"request_id": request.request_id}))
         request = await store.get(request.request_id)
     return request
