@@ -179,6 +179,11 @@ class OutboxRelay:
         """Publish one batch and delete it; returns how many messages it published. A crash between
         the broker's confirmation and the commit publishes the batch again: the inboxes absorb that."""
         async with self._pool.acquire() as conn, conn.transaction():
+            # A queue table: few live rows among many deleted ones, so the planner's estimate invites
+            # a sequential scan of every page the queue ever used (12 ms per poll after 100,000
+            # reports, and growing). The index walks from the oldest live row, and skips the dead
+            # entries that earlier scans marked.
+            await conn.execute("SET LOCAL enable_seqscan = off")
             rows = await conn.fetch(
                 "SELECT seq, topic, key, payload, headers FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self._batch_size,
