@@ -140,13 +140,15 @@ async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[
     consumer = await bus.reader_at_end(topics.MATCHING_DECISIONS, fetch_max_bytes=52_428_800)
     producer = await _producer()
     sent_at: dict[str, float] = {}
-    latencies: list[float] = []
+    latencies: list[tuple[float, float]] = []  # (when sent, seconds into the phase; latency in ms)
+    phase_start = time.perf_counter()
     by_correlation = {str(correlation_id_of(p, rid)): rid for p, _, rid in payloads}
 
     def on_decision(envelope: dict, now: float) -> None:
         report_id = by_correlation.get(envelope["correlation_id"])
         if report_id in sent_at:
-            latencies.append((now - sent_at.pop(report_id)) * 1000)
+            sent = sent_at.pop(report_id)
+            latencies.append((sent - phase_start, (now - sent) * 1000))
 
     async def send() -> None:
         start = time.perf_counter()
@@ -165,7 +167,18 @@ async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[
     finally:
         await producer.stop()
         await consumer.stop()
-    ordered = sorted(latencies)
+    # Per window of the phase, so a transient (a plan gone stale, a vacuum) shows where it happened.
+    windows: dict[int, list[float]] = {}
+    for sent, ms in latencies:
+        windows.setdefault(int(sent // 5) * 5, []).append(ms)
+    for start, values in sorted(windows.items()):
+        p50, p99 = _percentiles(values)
+        print(f"  sent {start:3d}-{start + 5:3d} s: {len(values):5d} reports, p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
+    return _percentiles([ms for _, ms in latencies])
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
