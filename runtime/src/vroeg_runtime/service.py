@@ -9,7 +9,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import structlog
@@ -27,7 +26,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from . import metrics, migrations
 from .kafka_auth import aiokafka_options, faststream_security
 from .outbox import OutboxRelay, relay_span
-from .partitioning import DefaultPartitioner
 from .telemetry import configure_tracing
 
 log = structlog.get_logger(__name__)
@@ -38,20 +36,14 @@ Loop = Callable[["ServiceRuntime"], Awaitable[None]]
 class KafkaPublisher:
     """Publishes outbox rows with a plain aiokafka producer of the service's own principal. The rows
     are serialised already and carry their trace context, so FastStream's per-message publish
-    middleware would add only CPU (it was a fifth of a busy service's time).
-
-    Rows go out as record batches built here, one per partition in turn: aiokafka's per-message
-    `send` cost 30 µs of CPU per message, a batch append 13 µs. The partitioner is Kafka's default
-    (murmur2 of the key), so a household's events land where any Kafka client would put them, in
-    the order of the outbox."""
+    middleware would add only CPU (it was a fifth of a busy service's time)."""
 
     def __init__(self, bootstrap: str, principal: str) -> None:
-        self._partitioner = DefaultPartitioner()
         # Idempotent with acks=all: a retried send is not written twice by the broker. A few ms of
-        # linger lets one produce request carry many batches.
+        # linger lets one produce request carry many rows.
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=f"vroeg-{principal}-relay",
-                                          acks="all", enable_idempotence=True, linger_ms=5, max_batch_size=262_144,
-                                          partitioner=self._partitioner, **aiokafka_options(principal))
+                                          acks="all", enable_idempotence=True, linger_ms=5,
+                                          **aiokafka_options(principal))
 
     async def start(self) -> None:
         await self._producer.start()
@@ -60,26 +52,12 @@ class KafkaPublisher:
         await self._producer.stop()
 
     async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
-        # Fill a batch per partition, hand over each one that is full, then the rest; await all
-        # confirmations at the end: one round trip per relay batch, not per message.
-        partitions: dict[str, list[int]] = {}
-        open_batches: dict[tuple[str, int], Any] = {}
+        # Send all, then await all confirmations: one round trip per batch, not per message.
         pending = []
         for topic, key, payload, headers in messages:
-            if topic not in partitions:
-                partitions[topic] = sorted(await self._producer.partitions_for(topic))
-            partition = self._partitioner(key, partitions[topic], partitions[topic])
             with relay_span(topic, headers) as sent:
-                encoded = [(k, v.encode()) for k, v in sent.items()]
-            batch = open_batches.get((topic, partition))
-            if batch is not None and batch.append(key=key, value=payload, timestamp=None, headers=encoded) is not None:
-                continue
-            if batch is not None:  # full: send it, start the next (a first record always fits)
-                pending.append(await self._producer.send_batch(batch, topic, partition=partition))
-            batch = open_batches[(topic, partition)] = self._producer.create_batch()
-            batch.append(key=key, value=payload, timestamp=None, headers=encoded)
-        for (topic, partition), batch in open_batches.items():
-            pending.append(await self._producer.send_batch(batch, topic, partition=partition))
+                pending.append(await self._producer.send(topic, payload, key=key,
+                                                         headers=[(k, v.encode()) for k, v in sent.items()]))
         await asyncio.gather(*pending)
 
 
