@@ -86,5 +86,7 @@ class Outbox:
             event_type, report_id)
         return [{"topic": row["topic"], **json.loads(row["message"])} for row in rows]
 
-    async def size(self) -> int:
-        return await self.pool.fetchval("SELECT count(*) FROM outbox")
+    async def written(self) -> int:
+        """How many rows the outbox was ever given (its sequence): the relay deletes what it
+        published (ADR 0006), so a count of the rows left says nothing about what a call wrote."""
+        return await self.pool.fetchval("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_seq_seq")

@@ -64,18 +64,18 @@ async def test_the_same_delivery_again_gets_the_same_answer_and_changes_nothing(
     batch = [residents.report("eigen-haard", "rent", residents.client()),
              residents.report("eigen-haard", "rent", residents.client(bsn="123456789"))]
     first = (await http_intake.post(batch)).json()["reports"]
-    size = await outbox.size()
+    written = await outbox.written()
     second = (await http_intake.post(batch)).json()["reports"]
-    assert await outbox.size() == size
+    assert await outbox.written() == written
     assert [(a["status"], a["reasons"], a["rejection_id"]) for a in second] == [
         (a["status"], a["reasons"], a["rejection_id"]) for a in first]
     assert [a["change"] for a in second] == ["duplicate", None]
     csv_body = flat_csv(batch).encode()
-    size = await outbox.size()
+    written = await outbox.written()
     again = (await http_intake.post(csv_body, content_type="text/csv")).json()["reports"]
     assert [a["status"] for a in again] == ["accepted", "rejected"]
     assert (await http_intake.post(csv_body, content_type="text/csv")).json()["reports"] == again
-    assert await outbox.size() == size + 1  # the CSV form of the bad row is its own bytes: one new rejection
+    assert await outbox.written() == written + 1  # the CSV form of the bad row is its own bytes: one new rejection
 
 
 async def test_a_resolve_publishes_the_change_once(http_intake, outbox, residents):
