@@ -73,6 +73,14 @@ def _router(consent: ConsentService) -> APIRouter:  # noqa: C901 - one closure p
         async with consent.runtime.db.acquire() as conn, conn.transaction():
             yield conn
 
+    @contextlib.asynccontextmanager
+    async def snapshot() -> AsyncIterator[asyncpg.Connection]:
+        # One snapshot for every statement of a read: an erasure request and its receipts are two
+        # queries, and between them a last receipt may complete the request. Under read committed the
+        # answer could then say "complete" with no completion time.
+        async with consent.runtime.db.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+            yield conn
+
     def person_key(person: PersonRef) -> str:
         try:
             return consent.pseudonyms.person_key(person.municipality_code, person.bsn)
@@ -154,7 +162,7 @@ def _router(consent: ConsentService) -> APIRouter:  # noqa: C901 - one closure p
         limit: int = Query(default=100, ge=1, le=1000),
         _: StaffMember = Depends(allow(READ_ERASURE)),
     ) -> ErasureRequestList:
-        async with transaction() as conn:
+        async with snapshot() as conn:
             found = await erasure.erasure_requests(conn, status=status_filter, limit=limit)
         return ErasureRequestList(requests=[ErasureRequestOut.of(r) for r in found])
 
@@ -162,7 +170,7 @@ def _router(consent: ConsentService) -> APIRouter:  # noqa: C901 - one closure p
                 **_guarded(READ_ERASURE, "One erasure request and its receipts", status_404="no such request"))
     async def get_erasure_request(request_id: uuid.UUID,
                                   _: StaffMember = Depends(allow(READ_ERASURE))) -> ErasureRequestOut:
-        async with transaction() as conn:
+        async with snapshot() as conn:
             found = await erasure.erasure_request(conn, request_id)
         if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "request_id: no such erasure request")
