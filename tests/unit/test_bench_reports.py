@@ -1,6 +1,8 @@
 """The benchmark's reports are all valid and each its own household, at the full 100,000 too (a
 report intake refuses never gets a decision, and the benchmark would wait for it)."""
 
+import json
+
 from vroeg_contracts.partner_report import PartnerReportV1
 from vroeg_devtools.bench import reports
 
@@ -9,3 +11,14 @@ def test_a_national_month_of_bench_reports_is_valid_and_never_shares_a_household
     made = reports(100_000, "t", seed=1)
     bodies = [PartnerReportV1.model_validate_json(payload) for _, payload, _ in made]
     assert len({(b.client.postcode, b.client.house_number) for b in bodies}) == len(made)
+
+
+def test_the_floor_decides_each_report_as_the_bench_counts_it():
+    from vroeg_contracts.envelope import correlation_id_of
+    from vroeg_devtools.bench import DECISION_TYPES
+    from vroeg_devtools.bench_floor import _decision
+
+    partner, payload, report_id = reports(3, "t", seed=1)[2]
+    decided = json.loads(_decision(payload))
+    assert decided["event_type"] in DECISION_TYPES
+    assert decided["correlation_id"] == str(correlation_id_of(partner, report_id))

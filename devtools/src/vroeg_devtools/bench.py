@@ -3,6 +3,8 @@
 1. Baseline: the same report payloads produced and consumed with plain aiokafka on the same broker.
 2. Throughput: N reports (default 100,000, a national month) into intake as fast as they can be
    sent; the clock runs from the first report in to the last HouseholdAtRisk or SignalNotPickedUp out.
+   Floor: the same number of reports through two bare Python hops on the same broker
+   (`bench_floor`), the most a two-hop pipeline in Python reaches here.
 3. Latency: reports at a steady rate (default 500/s); per report, the time from sending it to
    reading its decision.
 4. Peak resident memory of each service process.
@@ -20,6 +22,7 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import correlation_id_of
 
-from . import bus
+from . import bench_floor, bus
 from .stack import Stack
 from .synthetic import PARTNERS
 
@@ -119,15 +122,20 @@ async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=No
     return time.perf_counter()
 
 
-async def throughput(payloads: list[tuple[str, bytes, str]]) -> float:
-    consumer = await _consumer(topics.MATCHING_DECISIONS)
+async def throughput(payloads: list[tuple[str, bytes, str]], *,
+                     to: Callable[[str], str] = topics.partner_reports, decisions: str = topics.MATCHING_DECISIONS,
+                     only_ours: bool = False) -> float:
+    """Reports per second from the first sent to `to(partner)` to the last decision read from
+    `decisions` (counting only this run's decisions if `only_ours`)."""
+    consumer = await _consumer(decisions)
     producer = await _producer()
+    ours = {str(correlation_id_of(p, rid)) for p, _, rid in payloads} if only_ours else None
     try:
         started = time.perf_counter()
-        futures = [await producer.send(topics.partner_reports(p), payload, key=rid.encode()) for p, payload, rid in payloads]
+        futures = [await producer.send(to(p), payload, key=rid.encode()) for p, payload, rid in payloads]
         await asyncio.gather(*futures)
         print(f"  sent {len(payloads)} reports in {time.perf_counter() - started:.1f} s; waiting for decisions ...", flush=True)
-        finished = await _count_decisions(consumer, len(payloads))
+        finished = await _count_decisions(consumer, len(payloads), ours=ours)
         return len(payloads) / (finished - started)
     finally:
         await producer.stop()
@@ -195,6 +203,15 @@ async def run(args: argparse.Namespace) -> dict:
     print(f"baseline: raw aiokafka produce+consume of {len(payloads)} payloads ...", flush=True)
     baseline_rate = await baseline(payloads)
     print(f"  baseline: {baseline_rate:.1f} msgs/s", flush=True)
+    print(f"floor: {len(payloads)} reports through two bare hops (no database, no validation) ...", flush=True)
+    hops = bench_floor.start_hops(run_id)
+    try:
+        floor_rate = await throughput(reports(args.reports, run_id + "f", args.seed + 2), only_ours=True,
+                                      to=lambda _: bench_floor.REPORTS_TOPIC, decisions=bench_floor.DECISIONS_TOPIC)
+    finally:
+        for hop in hops:
+            hop.kill()
+    print(f"  floor: {floor_rate:.1f} reports/s", flush=True)
     stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": "WARNING"})
     stack.start(("intake", "matching"))
     try:
@@ -209,6 +226,7 @@ async def run(args: argparse.Namespace) -> dict:
         stack.stop()
     return {"reports": len(payloads), "pipeline_reports_per_s": round(pipeline_rate, 1),
             "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
+            "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
             "peak_rss_mb": rss, "cpus": os.cpu_count()}
 

@@ -36,9 +36,14 @@ def _create_topics() -> ModuleType:
     return module
 
 
+BENCH_PREFIX = "vroeg.bench."
+
+
 def kafka_topics(topics_file: Path = TOPICS_FILE) -> list[dict[str, Any]]:
     resources = []
     for topic in _create_topics().load_topics(topics_file):
+        if topic.name.startswith(BENCH_PREFIX):
+            continue  # `make bench` runs on the local platform only; a cluster has no use for them
         # Every name in topics.toml is lower case with dots and dashes, so it is a valid resource
         # name and spec.topicName is not needed (Strimzi recommends leaving it out then).
         resources.append({
