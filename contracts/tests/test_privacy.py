@@ -1,9 +1,11 @@
 """Pseudonyms are stable and keyed; sealed contact details open only with outreach's key."""
 
+import base64
+
 import pytest
 from nacl.exceptions import CryptoError
 
-from vroeg_contracts.privacy import ContactDetails, household_key, new_keypair, person_key, seal, unseal
+from vroeg_contracts.privacy import ContactDetails, Sealer, household_key, new_keypair, person_key, seal, unseal
 
 SECRET = bytes(32)
 
@@ -30,3 +32,33 @@ def test_sealed_details_open_only_with_the_right_key():
         unseal(sealed, {"k1": other_private})
     with pytest.raises(KeyError):
         unseal(sealed, {"k2": private})
+
+
+def test_a_sealer_boxes_contacts_for_outreach_alone():
+    private, public = new_keypair()
+    other_private, _ = new_keypair()
+    details = ContactDetails(surname="d'Hondt", phone="+31612345678", bsn="111222333")
+    sealed = Sealer(public, "k1").seal(details)
+    assert sealed.sender_key is not None and sealed.sender_key != base64.b64encode(public).decode()
+    assert "Hondt" not in sealed.model_dump_json() and "111222333" not in sealed.model_dump_json()
+    assert unseal(sealed, {"k1": private}) == details
+    with pytest.raises(CryptoError):
+        unseal(sealed, {"k1": other_private})
+    # Another sender key over the same box is refused too: the key is part of what is authenticated.
+    with pytest.raises(CryptoError):
+        unseal(sealed.model_copy(update={"sender_key": base64.b64encode(new_keypair()[1]).decode()}), {"k1": private})
+
+
+def test_a_sender_key_serves_a_bounded_number_of_contacts_and_seconds():
+    private, public = new_keypair()
+    now = [0.0]
+    sealer = Sealer(public, "k1", rotate_after=3, max_age=5.0, clock=lambda: now[0])
+    details = ContactDetails(surname="Jansen")
+    first = [sealer.seal(details) for _ in range(3)]
+    assert len({s.sender_key for s in first}) == 1
+    assert len({s.ciphertext for s in first}) == 3  # a nonce of its own per contact
+    fourth = sealer.seal(details)
+    assert fourth.sender_key != first[0].sender_key  # after three contacts
+    now[0] = 5.0
+    assert sealer.seal(details).sender_key != fourth.sender_key  # after five seconds
+    assert all(unseal(s, {"k1": private}) == details for s in [*first, fourth])

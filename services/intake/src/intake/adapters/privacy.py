@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vroeg_contracts.partner_report import Client
-from vroeg_contracts.privacy import ContactDetails, SealedContact, household_key, person_key, seal
+from vroeg_contracts.privacy import ContactDetails, SealedContact, Sealer, household_key, person_key
 from vroeg_runtime.settings import PlatformSettings
 
 
@@ -14,7 +14,7 @@ class Privacy:
     platform: PlatformSettings
     outreach_key_id: str
     _secrets: dict[str, bytes] = field(default_factory=dict)
-    _public_key: bytes | None = None
+    _sealer: Sealer | None = None
 
     def _secret(self, municipality_code: str) -> bytes:
         if municipality_code not in self._secrets:
@@ -25,7 +25,10 @@ class Privacy:
         """Load every key intake needs now; raises KeyConfigurationError naming the file."""
         for code in municipalities:
             self._secret(code)
-        self._public_key = self.platform.outreach_public_key(self.outreach_key_id)
+        self._sealer = self._new_sealer()
+
+    def _new_sealer(self) -> Sealer:
+        return Sealer(self.platform.outreach_public_key(self.outreach_key_id), self.outreach_key_id)
 
     def household_key(self, municipality_code: str, client: Client) -> str:
         return household_key(self._secret(municipality_code), client.postcode, client.house_number,
@@ -35,6 +38,6 @@ class Privacy:
         return person_key(self._secret(municipality_code), client.bsn) if client.bsn else None
 
     def seal(self, client: Client) -> SealedContact:
-        if self._public_key is None:
-            self._public_key = self.platform.outreach_public_key(self.outreach_key_id)
-        return seal(ContactDetails.model_validate(client.model_dump()), self._public_key, self.outreach_key_id)
+        if self._sealer is None:
+            self._sealer = self._new_sealer()
+        return self._sealer.seal(ContactDetails.model_validate(client.model_dump()))
