@@ -23,7 +23,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from . import metrics, migrations
+from . import heap, metrics, migrations
 from .kafka_auth import aiokafka_options, faststream_security
 from .outbox import OutboxRelay, relay_span
 from .telemetry import configure_tracing
@@ -171,6 +171,7 @@ def create_http_app(runtime: ServiceRuntime, *, title: str) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        heap.settle()
         try:
             yield
         finally:
