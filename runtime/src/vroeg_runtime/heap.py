@@ -1,4 +1,4 @@
-"""The garbage collector, set for a service that handles batches of records all day.
+"""The garbage collector, set for a service that handles batches of records all day (ADR 0008).
 
 CPython's collector looks at the whole heap in a full (generation 2) collection. With the default
 thresholds (700, 10, 10) a busy service ran one every second or so: the records of a batch in
