@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from pypdf import PdfReader
 
 from vroeg_contracts import topics
+from vroeg_contracts.partner_report import today_in_amsterdam
 from vroeg_devtools import bus
 
 OFFICIAL_SCHEMA = Path(__file__).resolve().parents[2].parent / "shared/ddas/v0.9/json_schema_Uitwisselmodel.json"
@@ -134,7 +135,7 @@ async def test_letters_calls_visits_and_the_ddas_delivery_of_a_run(stack, reside
         assert picked == ["picked_up"]
 
         # The team registers what happened; then the DDAS delivery of today holds the run.
-        today = date.today().isoformat()
+        today = today_in_amsterdam().isoformat()
         unreached = await api.post(f"/v1/cases/{case['crisis']}/attempts", headers=CASEWORKER, json={
             "kind": "Telefoon", "reached": False, "date": today, "day_part": "Middag"})
         assert unreached.status_code == 201

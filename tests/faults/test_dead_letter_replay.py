@@ -1,14 +1,14 @@
 """A dead letter goes back to where it came from once its cause is fixed, and is then handled."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
 
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ArrearsReported
-from vroeg_contracts.partner_report import Category, ReportStatus
+from vroeg_contracts.partner_report import Category, ReportStatus, today_in_amsterdam
 from vroeg_contracts.privacy import ContactDetails, new_keypair, seal
 from vroeg_devtools import bus, replay
 
@@ -18,8 +18,8 @@ async def test_a_replayed_dead_letter_is_handled(stack):
     _, public = new_keypair()
     event = ArrearsReported(
         signal_id=uuid.uuid4(), partner_id="eigen-haard", report_id=f"replay-{uuid.uuid4().hex[:8]}",
-        category=Category.RENT, status=ReportStatus.OPEN, amount=None, signal_date=date.today(),
-        arrears_since=date.today() - timedelta(days=60), crisis=False, warm_handover=False, person_key=None,
+        category=Category.RENT, status=ReportStatus.OPEN, amount=None, signal_date=today_in_amsterdam(),
+        arrears_since=today_in_amsterdam() - timedelta(days=60), crisis=False, warm_handover=False, person_key=None,
         contact=seal(ContactDetails(surname="x"), public, "dev-1"))
     household = uuid.uuid4().hex
     envelope = Envelope.wrap(event, producer="intake", municipality_code="0437", household_key=household,

@@ -23,13 +23,14 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import correlation_id_of
+from vroeg_contracts.partner_report import today_in_amsterdam
 
 from . import bench_floor, bus
 from .stack import Stack
@@ -45,7 +46,7 @@ def reports(count: int, run: str, seed: int, postcode_letters: str = "AB") -> li
     postcode letters: a household key is over the address, so phases never share a household."""
     rng = random.Random(seed)
     partners = sorted(PARTNERS)
-    today = date.today()
+    today = today_in_amsterdam()
     out = []
     for i in range(count):
         partner = partners[i % len(partners)]

@@ -14,10 +14,10 @@ import shutil
 import time
 import uuid
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 from vroeg_contracts import topics
+from vroeg_contracts.partner_report import today_in_amsterdam
 
 from . import bus
 from .stack import Stack
@@ -43,7 +43,7 @@ async def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     stack.start()
     try:
-        reports = month_of_signals(seed=args.seed, today=date.today(), reports=args.reports,
+        reports = month_of_signals(seed=args.seed, today=today_in_amsterdam(), reports=args.reports,
                                    run=f"demo-{uuid.uuid4().hex[:8]}")
         sent = await bus.send_reports([*reports, *BAD_REPORTS])
         print(f"Sent {sent} reports from {len({p for p, _ in reports})} partners; waiting for every one to be handled ...")

@@ -12,12 +12,14 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
+
+from vroeg_contracts.partner_report import today_in_amsterdam
 
 from .stack import Stack
 from .synthetic import valid_bsn
@@ -118,7 +120,7 @@ class Residents:
                days_in_arrears: int = 60, status: str = "open", crisis: bool = False, report_id: str | None = None,
                amount: str = "250.00") -> dict[str, Any]:
         self.count += 1
-        signal_date = date.today() - timedelta(days=days_ago)
+        signal_date = today_in_amsterdam() - timedelta(days=days_ago)
         return {"report_id": report_id or f"t-{self.run}-{self.count}", "partner_id": partner,
                 "arrears": {"category": category, "municipality_code": "0437", "signal_date": signal_date.isoformat(),
                             "status": status, "amount": amount,

@@ -5,11 +5,12 @@ import csv
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from intake.bootstrap import load
 from intake.entrypoints.import_csv import import_file
+from vroeg_contracts.partner_report import today_in_amsterdam
 
 COLUMNS = ["report_id", "partner_id", "category", "municipality_code", "signal_date", "status", "amount",
            "arrears_since", "crisis", "initials", "prefix", "surname", "street", "house_number", "house_letter",
@@ -17,7 +18,7 @@ COLUMNS = ["report_id", "partner_id", "category", "municipality_code", "signal_d
 
 
 def row(run: str, number: int, **changes) -> dict:
-    signal_date = date.today() - timedelta(days=2)
+    signal_date = today_in_amsterdam() - timedelta(days=2)
     values = {"report_id": f"csv-{run}-{number}", "partner_id": "eigen-haard", "category": "rent",
               "municipality_code": "0437", "signal_date": signal_date.isoformat(), "status": "open",
               "amount": f"{100 + number % 900},{number % 100:02d}", "arrears_since": (signal_date - timedelta(days=60)).isoformat(),

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from aiokafka.structs import RecordMetadata
 from matching.config import SERVICE_DIR
 from vroeg_contracts.envelope import Envelope, Event
 from vroeg_contracts.events import ArrearsReported
-from vroeg_contracts.partner_report import Category, ReportStatus
+from vroeg_contracts.partner_report import Category, ReportStatus, today_in_amsterdam
 from vroeg_contracts.privacy import SealedContact
 from vroeg_devtools import bus
 from vroeg_devtools.stack import Stack
@@ -105,7 +105,7 @@ class Household:
 
     def report(self, partner: str, *, days_ago: int, status: str = "open", signal_id: uuid.UUID | None = None,
                report_id: str | None = None, days_in_arrears: int = 45, crisis: bool = False) -> Envelope[ArrearsReported]:
-        signal_date = date.today() - timedelta(days=days_ago)
+        signal_date = today_in_amsterdam() - timedelta(days=days_ago)
         return self.event(ArrearsReported(
             signal_id=signal_id or uuid.uuid4(), partner_id=partner, report_id=report_id or uuid.uuid4().hex[:12],
             category=CATEGORIES[partner], status=ReportStatus(status), amount=Decimal("250.00"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from outreach.config import SERVICE_DIR, OutreachSettings
 from outreach.handlers import Deps, open_case, perform_due_steps
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import HouseholdAtRisk, Intensity, OutreachAction, SignalRef
-from vroeg_contracts.partner_report import Category
+from vroeg_contracts.partner_report import Category, today_in_amsterdam
 from vroeg_contracts.privacy import ContactDetails, seal
 from vroeg_runtime.migrations import migrate
 from vroeg_runtime.settings import PlatformSettings
@@ -80,7 +80,7 @@ def new_case(outreach, outreach_pool, platform) -> NewCase:
                    intensity: Intensity = Intensity.MULTIPLE, send_letter: bool = True,
                    categories: tuple[Category, ...] = (Category.RENT, Category.WATER)) -> Envelope[HouseholdAtRisk]:
         contact = resident(len(categories), phone=phone)
-        today = date.today()
+        today = today_in_amsterdam()
         signals = [SignalRef(signal_id=uuid.uuid4(), partner_id=PARTNERS.get(c, "vgz"),
                              report_id=f"it-{uuid.uuid4().hex[:10]}", category=c, signal_date=today - timedelta(days=2),
                              arrears_since=today - timedelta(days=60), amount=Decimal("123.45"),

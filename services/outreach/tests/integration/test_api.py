@@ -1,9 +1,8 @@
 """The team API on the real database: tokens and roles, contact details by role, the worklist, and
 every read in the audit log."""
 
-from datetime import date
-
 from outreach.domain.calendar import day_part
+from vroeg_contracts.partner_report import today_in_amsterdam
 
 from .conftest import auth, perform_until
 
@@ -62,7 +61,7 @@ async def test_every_read_is_in_the_audit_log(api, new_case):
     assert (await api.get(f"/v1/cases/{case_id}", headers=auth("caseworker"))).status_code == 200
     assert (await api.get(f"/v1/cases/{case_id}", headers=auth("auditor"))).status_code == 200
     assert (await api.get("/v1/cases?status=open", headers=auth("supervisor"))).status_code == 200
-    today = date.today().isoformat()
+    today = today_in_amsterdam().isoformat()
     assert (await api.get(f"/v1/ddas?from={today}&to={today}", headers=auth("supervisor"))).status_code == 200
     log = (await api.get(f"/v1/audit?case_id={case_id}", headers=auth("auditor"))).json()
     reads = {(entry["staff_id"], entry["action"]) for entry in log}

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from vroeg_contracts.partner_report import today_in_amsterdam
+
 from .conftest import auth, outbox_events, perform_until
 
-TODAY = date.today().isoformat()
+TODAY = today_in_amsterdam().isoformat()
 
 
 def attempt(kind="Telefoon", reached=False, day_part="Ochtend", when=TODAY, **extra):
@@ -18,7 +20,7 @@ def attempt(kind="Telefoon", reached=False, day_part="Ochtend", when=TODAY, **ex
 @pytest.mark.parametrize(("body", "field", "reason"), [
     (attempt(kind="Telefax"), "kind", "Input should be 'Mail', 'Brief'"),
     (attempt(day_part="Nacht"), "day_part", "Input should be 'Ochtend', 'Middag' or 'Avond'"),
-    (attempt(when=(date.today() + timedelta(days=1)).isoformat()), "date", "lies in the future"),
+    (attempt(when=(today_in_amsterdam() + timedelta(days=1)).isoformat()), "date", "lies in the future"),
     (attempt(when="12-01-2025"), "date", "Input should be a valid date"),
     ({"kind": "Telefoon", "date": TODAY, "day_part": "Middag"}, "reached", "Field required"),
     (attempt(note="not a field"), "note", "Extra inputs are not permitted"),
@@ -33,7 +35,7 @@ async def test_a_bad_attempt_is_refused_naming_the_field_and_the_reason(api, new
 
 async def test_an_attempt_before_the_case_was_opened_is_refused(api, new_case):
     case_id = (await new_case(send_letter=False)).payload.episode_id
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (today_in_amsterdam() - timedelta(days=1)).isoformat()
     response = await api.post(f"/v1/cases/{case_id}/attempts", json=attempt(when=yesterday), headers=auth("caseworker"))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "date"]

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from vroeg_contracts.partner_report import today_in_amsterdam
+
 from .conftest import auth
 
 OFFICIAL = json.loads((Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v0.9"
                        / "json_schema_Uitwisselmodel.json").read_text())
-TODAY = date.today().isoformat()
+TODAY = today_in_amsterdam().isoformat()
 
 
 def assert_valid(document):
@@ -55,7 +57,7 @@ async def test_the_delivery_holds_the_case_its_signals_attempts_and_outcome(api,
 
 async def test_a_period_before_the_case_does_not_hold_it(api, new_case):
     case = await new_case(send_letter=False)
-    last_year = (date.today() - timedelta(days=365)).isoformat()
+    last_year = (today_in_amsterdam() - timedelta(days=365)).isoformat()
     document = (await api.get(f"/v1/ddas?from={last_year}&to={last_year}", headers=auth("admin"))).json()
     assert_valid(document)
     assert not case_entry(document, {str(s.signal_id) for s in case.payload.signals})
