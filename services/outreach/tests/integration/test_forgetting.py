@@ -9,7 +9,7 @@ from outreach.erasure import erase, sweep_expired
 from outreach.handlers import note_not_picked_up
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ErasureRequested, SignalNotPickedUp
-from vroeg_contracts.partner_report import Category
+from vroeg_contracts.partner_report import Category, today_in_amsterdam
 
 from .conftest import auth, outbox_events
 
@@ -31,8 +31,9 @@ async def test_erasure_deletes_every_row_of_the_household_and_reports_counts(api
     case = await new_case()
     other = await new_case(send_letter=False)
     household, case_id = case.household_key, case.payload.episode_id
-    await api.post(f"/v1/cases/{case_id}/attempts", headers=auth("caseworker"),
-                   json={"kind": "Telefoon", "reached": True, "date": str(case.occurred_at.date()), "day_part": "Middag"})
+    attempted = await api.post(f"/v1/cases/{case_id}/attempts", headers=auth("caseworker"), json={
+        "kind": "Telefoon", "reached": True, "date": str(today_in_amsterdam()), "day_part": "Middag"})
+    assert attempted.status_code == 201
     await api.post(f"/v1/cases/{case_id}/outcome", headers=auth("caseworker"), json={
         "outcome": "Vervolghulp en/of verwijzing financieel",
         "referral": {"recipient": "kredietbank", "purpose": "schuldhulpverlening", "data_categories": ["name"]}})
