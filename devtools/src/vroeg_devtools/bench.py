@@ -213,7 +213,7 @@ async def run(args: argparse.Namespace) -> dict:
         for hop in hops:
             hop.kill()
     print(f"  floor: {floor_rate:.1f} reports/s", flush=True)
-    stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": "WARNING"})
+    stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": args.log_level})
     stack.start(("intake", "matching"))
     try:
         print(f"pipeline: {len(payloads)} reports through intake and matching ...", flush=True)
@@ -229,7 +229,7 @@ async def run(args: argparse.Namespace) -> dict:
             "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
-            "peak_rss_mb": rss, "cpus": os.cpu_count()}
+            "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count()}
 
 
 def main() -> None:
@@ -238,6 +238,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--steady-seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=8)
+    # The services' own default is INFO: one line per report in matching, 15 to 20 % of its CPU
+    # (docs/performance.md). WARNING measures the pipeline without that; the JSON says which.
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result))
 
