@@ -1,6 +1,7 @@
 """Pseudonyms are stable and keyed; sealed contact details open only with outreach's key."""
 
 import base64
+import json
 
 import pytest
 from nacl.exceptions import CryptoError
@@ -62,3 +63,12 @@ def test_a_sender_key_serves_a_bounded_number_of_contacts_and_seconds():
     now[0] = 5.0
     assert sealer.seal(details).sender_key != fourth.sender_key  # after five seconds
     assert all(unseal(s, {"k1": private}) == details for s in [*first, fourth])
+
+
+def test_a_sealed_box_serialises_as_before_the_sender_key_existed():
+    # An outreach or matching from before ADR 0007 refuses any field it does not know, null or not.
+    _, public = new_keypair()
+    old = seal(ContactDetails(surname="Jansen"), public, "k1")
+    assert set(json.loads(old.model_dump_json())) == {"key_id", "ciphertext"}
+    assert set(old.model_dump()) == {"key_id", "ciphertext"}
+    assert "sender_key" in json.loads(Sealer(public, "k1").seal(ContactDetails(surname="Jansen")).model_dump_json())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 

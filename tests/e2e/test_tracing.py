@@ -1,6 +1,6 @@
-"""One trace per report: the report, ArrearsReported, HouseholdAtRisk, LetterSent, CallDue and the
-referral's consent decision are connected spans across all four services, and the `trace` command
-prints the tree."""
+"""One trace per report: the report, ArrearsReported, HouseholdAtRisk, LetterSent and the referral's
+consent decision are connected spans across all four services; CallDue hangs under whatever planned
+the call (the letter, or the escalation by a second report). The `trace` command prints the tree."""
 
 from vroeg_contracts.envelope import correlation_id_of
 from vroeg_devtools import bus, trace

@@ -10,9 +10,10 @@ import hmac
 import time
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from nacl.public import Box, PrivateKey, PublicKey, SealedBox
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 def normalised_address(postcode: str, house_number: int, house_letter: str | None = None,
@@ -76,6 +77,15 @@ class SealedContact(BaseModel):
     sender_key: str | None = Field(
         default=None, description="base64 of the short-lived public key the details were boxed with (ADR 0007); "
                                   "absent when the ciphertext is a sealed box")
+
+    @model_serializer(mode="wrap")
+    def _absent_without_sender_key(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out rather than null: a consumer from before ADR 0007 refuses a field it does not
+        # know, so a sealed box must serialise exactly as it did then.
+        data: dict[str, Any] = handler(self)
+        if self.sender_key is None:
+            data.pop("sender_key", None)
+        return data
 
 
 def seal(details: ContactDetails, public_key: bytes, key_id: str) -> SealedContact:

@@ -210,8 +210,7 @@ async def run(args: argparse.Namespace) -> dict:
         floor_rate = await throughput(reports(args.reports, run_id + "f", args.seed + 2), only_ours=True,
                                       to=lambda _: bench_floor.REPORTS_TOPIC, decisions=bench_floor.DECISIONS_TOPIC)
     finally:
-        for hop in hops:
-            hop.kill()
+        bench_floor.stop_hops(hops)
     print(f"  floor: {floor_rate:.1f} reports/s", flush=True)
     stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": args.log_level})
     stack.start(("intake", "matching"))
@@ -238,7 +237,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--steady-seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=8)
-    # The services' own default is INFO: one line per report in matching, 15 to 20 % of its CPU
+    # The services' own default is INFO: one line per report in matching, 10 to 18 % more of its CPU
     # (docs/performance.md). WARNING measures the pipeline without that; the JSON says which.
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     result = asyncio.run(run(parser.parse_args()))

@@ -17,6 +17,7 @@ import json
 import logging
 import subprocess
 import sys
+import time
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -28,6 +29,7 @@ REPORTS_TOPIC = "vroeg.bench.floor.reports.v1"
 EVENTS_TOPIC = "vroeg.bench.floor.events.v1"
 DECISIONS_TOPIC = "vroeg.bench.floor.decisions.v1"
 READY = "READY"
+ASSIGNMENT_TIMEOUT_S = 60
 
 
 def _decision(report: bytes) -> bytes:
@@ -45,7 +47,10 @@ async def hop(source: str, target: str, group: str, decide: bool) -> None:
     producer = AIOKafkaProducer(**bus.client_options(), acks="all", enable_idempotence=True, linger_ms=5)
     await consumer.start()
     await producer.start()
+    deadline = time.monotonic() + ASSIGNMENT_TIMEOUT_S
     while not consumer.assignment():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{source}: no partitions assigned within {ASSIGNMENT_TIMEOUT_S} s (is the topic declared?)")
         await consumer.getmany(timeout_ms=200)
     for partition in consumer.assignment():
         await consumer.position(partition)  # settle "latest" now: what is sent after READY is read
@@ -66,11 +71,18 @@ def start_hops(run: str) -> list[subprocess.Popen[str]]:
             for n, (source, target, flag) in enumerate([(REPORTS_TOPIC, EVENTS_TOPIC, []),
                                                         (EVENTS_TOPIC, DECISIONS_TOPIC, ["decide"])])]
     for process in hops:
+        # A hop that fails exits, and the read ends with nothing.
         if process.stdout is None or process.stdout.readline().strip() != READY:
-            for other in hops:
-                other.kill()
+            stop_hops(hops)
             raise RuntimeError("a floor hop did not start (see its error above)")
     return hops
+
+
+def stop_hops(hops: list[subprocess.Popen[str]]) -> None:
+    for process in hops:
+        process.kill()
+    for process in hops:
+        process.wait()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 next try, CaseClosed in the outbox."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
