@@ -22,6 +22,8 @@ import time
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from vroeg_contracts.envelope import correlation_id_of
+from vroeg_runtime.consuming import HOT_FETCH
+from vroeg_runtime.service import RELAY_PRODUCER
 
 from . import bus
 
@@ -43,8 +45,8 @@ async def hop(source: str, target: str, group: str, decide: bool) -> None:
     """Consume batches the way the services do (a hot fetch, up to 500 records, commit after the
     sends are confirmed) and produce one record per record, with the relay's producer settings."""
     consumer = AIOKafkaConsumer(source, **bus.client_options(), group_id=group, auto_offset_reset="latest",
-                                enable_auto_commit=False, fetch_min_bytes=65_536, fetch_max_wait_ms=20)
-    producer = AIOKafkaProducer(**bus.client_options(), acks="all", enable_idempotence=True, linger_ms=5)
+                                enable_auto_commit=False, **HOT_FETCH)
+    producer = AIOKafkaProducer(**bus.client_options(), **RELAY_PRODUCER)
     await consumer.start()
     await producer.start()
     deadline = time.monotonic() + ASSIGNMENT_TIMEOUT_S

@@ -251,6 +251,10 @@ async def _undecoded(msg: Any) -> None:
     return None
 
 
+# What a hot subscription asks of the broker (see `subscribe_batches`).
+HOT_FETCH = {"fetch_min_bytes": 65_536, "fetch_max_wait_ms": 20}
+
+
 def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
                       consumer: TransactionalConsumer, max_records: int = 500, hot: bool = False) -> Any:
     """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack.
@@ -261,7 +265,7 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
     fifty empty fetches a second, so the quiet subscriptions keep the defaults (the first record,
     or half a second).
     """
-    fetch = {"fetch_min_bytes": 65_536, "fetch_max_wait_ms": 20} if hot else {}
+    fetch = HOT_FETCH if hot else {}
 
     @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL,
                        batch=True, max_records=max_records, batch_timeout_ms=20, decoder=_undecoded, **fetch)

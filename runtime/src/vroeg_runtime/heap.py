@@ -10,9 +10,8 @@ reports in each of intake and matching: the largest single cause of the p99, and
 So, once a service has started: collect, freeze what is there (it stays for the process's life and
 is never scanned again), and collect the young generation only every 50,000 net allocations of
 tracked objects, by which time a batch is usually done and its objects are freed by reference
-counting alone. Measured with
-30,000 reports on a warm platform: no pause over 5 ms, 8 to 10 % less CPU per report in both
-services (docs/performance.md).
+counting alone. Measured with 30,000 reports on a warm platform: no pause over 5 ms, 8 to 10 %
+less CPU per report in both services (docs/performance.md).
 """
 
 from __future__ import annotations
