@@ -34,11 +34,12 @@ trap cleanup EXIT INT TERM
 # A fresh platform each time: results never depend on what an earlier run left.
 bash "$here/services.sh" down || true
 bash "$here/kafka.sh" down >/dev/null 2>&1 || true
-bash "$here/postgres.sh" down >/dev/null 2>&1 || true
+bash "$here/postgres.sh" destroy >/dev/null
 rm -rf "$VROEG_STATE_DIR"
 bash "$here/kafka.sh" up
 bash "$here/postgres.sh" up
 "$root/.venv/bin/python" "$here/create_topics.py"
 "$root/.venv/bin/python" "$here/apply_security.py"
-"$root/.venv/bin/python" -m vroeg_runtime.devkeys "$VROEG_KEYS_DIR" 0437
-"$@"
+"$root/.venv/bin/python" -m vroeg_contracts.keys dev --keys-dir "$VROEG_KEYS_DIR" 0437
+# Tests check this and stop at once if the platform is not fresh after all (pytest_plugin.py).
+VROEG_FRESH_PLATFORM=1 "$@"

@@ -7,6 +7,8 @@
 #                        outreach consent) has its login role and its own database, that each role
 #                        can connect to its own database only, and self-test that
 #   postgres.sh down     stop (fast shutdown); succeeds if not running
+#   postgres.sh destroy  stop, then delete the cluster wherever it lives (the state dir or the
+#                        /tmp fallback), so the next `up` makes a fresh one
 #   postgres.sh status   running/stopped, port, version, databases and owners, isolation self-test;
 #                        exit 0 if running, 3 if not
 #
@@ -360,6 +362,21 @@ cmd_down() {
   say "stopped"
 }
 
+# The cluster may live in the /tmp fallback (see resolve_pg_dir), which `rm -rf $VROEG_STATE_DIR`
+# does not reach: a "fresh" platform would then start the previous run's databases, rows and all.
+cmd_destroy() {
+  local fallback
+  cmd_down
+  fallback="/tmp/vroeg-$(printf '%s' "$VROEG_STATE_DIR" | sha256sum | cut -c1-12)"
+  rm -rf "$VROEG_STATE_DIR/pg"
+  if [[ -d "$fallback" ]]; then
+    [[ -O "$fallback" && ! -L "$fallback" ]] ||
+      die "$fallback exists but is not owned by $(id -un); remove it or set VROEG_STATE_DIR"
+    rm -rf "$fallback"
+  fi
+  say "destroyed"
+}
+
 cmd_status() {
   find_pg_bin
   pick_os_user
@@ -384,9 +401,10 @@ cmd_status() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  destroy) cmd_destroy ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|destroy|status" >&2
     exit 2
     ;;
 esac

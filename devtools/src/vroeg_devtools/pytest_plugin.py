@@ -6,6 +6,7 @@ Kafka and PostgreSQL that `make test` starts (deploy/local/isolated.sh). `make u
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import socket
@@ -32,6 +33,36 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests run against development platforms only: services built in a test (even without a
     # broker) may use the derived development Kafka passwords.
     os.environ.setdefault("VROEG_KAFKA_DEV_PASSWORDS", "1")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On a platform made fresh for this run (deploy/local/isolated.sh says so), stop at once, with
+    the reason, when it is not: tests that meet an earlier run's rows fail slowly and misleadingly."""
+    if os.environ.get("VROEG_FRESH_PLATFORM") != "1":
+        return
+    problem = asyncio.run(_not_fresh())
+    if problem:
+        pytest.exit(f"the platform is not what a fresh run expects: {problem}", returncode=3)
+
+
+async def _not_fresh() -> str | None:
+    bootstrap = os.environ.get("VROEG_KAFKA_BOOTSTRAP", "")
+    if not _reachable(bootstrap):
+        return f"Kafka is not reachable at {bootstrap!r}"
+    for service in SERVICES:
+        url = os.environ.get(f"{service.upper()}_DATABASE_URL", "")
+        try:
+            conn = await asyncpg.connect(url, timeout=10)
+        except (OSError, asyncpg.PostgresError) as error:
+            return f"{service}'s database cannot be reached ({type(error).__name__}: {error})"
+        try:
+            tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        finally:
+            await conn.close()
+        if tables:
+            return (f"{service}'s database already holds tables ({', '.join(t['tablename'] for t in tables[:5])}): "
+                    "it was not made for this run; `bash deploy/local/postgres.sh destroy` removes the old cluster")
+    return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
