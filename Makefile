@@ -25,7 +25,7 @@ venv: .venv/.synced
 	@touch $@
 
 keys: venv
-	@$(VROEG_RUN) bash -c '$(PYTHON) -m vroeg_runtime.devkeys "$$VROEG_KEYS_DIR" 0437'
+	@$(VROEG_RUN) bash -c '$(PYTHON) -m vroeg_contracts.keys dev --keys-dir "$$VROEG_KEYS_DIR" 0437'
 
 demo: venv
 	@bash deploy/local/isolated.sh demo 200 $(PYTHON) -m vroeg_devtools.demo $(if $(filter 1,$(KEEP)),--keep,)

@@ -22,7 +22,7 @@ from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import DataShareRequested, ErasureCompleted
 from vroeg_devtools import bus
 from vroeg_devtools.synthetic import valid_bsn
-from vroeg_runtime.settings import PlatformSettings
+from vroeg_contracts.keys import KeyFolder
 
 MUNICIPALITY = "0437"
 ROLES = ("caseworker", "supervisor", "auditor", "admin")
@@ -103,7 +103,7 @@ async def register(api, headers, resident: Resident, **fields: Any) -> dict[str,
 
 async def test_share_requests_are_decided_by_consent(stack, platform, tmp_path):
     api, headers = start_consent(stack, tmp_path)
-    secret = PlatformSettings(keys_dir=platform.keys_dir).municipality_secret(MUNICIPALITY)
+    secret = KeyFolder(platform.keys_dir).municipality_secret(MUNICIPALITY)
     rng = random.Random()
     consenting, stranger, lapsed, withdrawing = (Resident(secret, rng) for _ in range(4))
     now = datetime.now(UTC)
@@ -161,7 +161,7 @@ async def test_share_requests_are_decided_by_consent(stack, platform, tmp_path):
 
 async def test_erasure_is_complete_only_when_all_four_services_answered(stack, platform, tmp_path, admin_pools):
     api, headers = start_consent(stack, tmp_path)
-    secret = PlatformSettings(keys_dir=platform.keys_dir).municipality_secret(MUNICIPALITY)
+    secret = KeyFolder(platform.keys_dir).municipality_secret(MUNICIPALITY)
     rng = random.Random()
     resident, neighbour = Resident(secret, rng), Resident(secret, rng)
     async with api:

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from vroeg_contracts import topics
+from vroeg_contracts.keys import ensure_dev_keys
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_contracts.schemas import contracts, contracts_for_topic
 
@@ -194,11 +195,9 @@ def render(document: dict[str, Any]) -> str:
 
 def generate(service: str) -> str:
     """The service's document, built in a child process with a fixed environment."""
-    from vroeg_runtime import devkeys
-
     with tempfile.TemporaryDirectory(prefix="vroeg-asyncapi-") as scratch:
         keys = Path(scratch) / "keys"
-        devkeys.ensure(keys, ["0437"])
+        ensure_dev_keys(keys, ["0437"])
         prefixes = ("VROEG_", "OTEL_", *(f"{s.upper()}_" for s in SERVICES))
         env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
         # Building a broker needs a Kafka password; the document never contains it.
