@@ -4,17 +4,18 @@ handled, and acknowledge (commit the offset) only after the work or the dead let
 FastStream's default ACK_FIRST would commit before the work is done (at-most-once), so every
 subscriber here uses AckPolicy.MANUAL and this module decides when to ack.
 
-Two shapes:
-- `DurableConsumer` + `subscribe`: one record at a time; the handler manages its own transaction.
-- `TransactionalConsumer` + `subscribe_batches`: a batch of records in ONE database transaction,
-  with the inbox claims, and one offset commit per batch. The handler gets the connection. If any
-  record fails, the batch is rolled back and redone one record per transaction, with retries and
-  dead letters, so one poison message never holds back the others.
+Every service consumes in one shape: `consume(runtime, topics, group_id=..., subscription=...)`.
+A `Subscription` says how to parse a record, the inbox it is claimed in and the use case that
+handles it; the `TransactionalConsumer` parses a batch of records, claims them in the inbox and
+hands them to the use case in ONE unit of work (`unit_of_work.UnitOfWork`), then commits the
+offsets once per batch. If any record fails, the batch is rolled back and redone one record per
+unit of work (`DurableConsumer`), with retries and dead letters, so one poison message never holds
+back the others.
 
-  A service may also give a `batch_handler` that takes the whole batch at once (reads it needs in
-  one query, writes in one statement per table), which is what makes the pipeline fast. The
-  one-record `handler` stays the reference: it is the fallback when the batch fails, so the batch
-  handler may refuse anything unusual by raising and let the records be handled one by one.
+A subscription may also give a `handle_batch` that takes the whole batch at once (reads it needs in
+one query, writes in one statement per table), which is what makes the pipeline fast. The
+one-record `handle` stays the reference: it is the fallback when the batch fails, so the batch
+handler may refuse anything unusual by raising and let the records be handled one by one.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ import contextlib
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 import structlog
@@ -35,12 +37,16 @@ from faststream.kafka.annotations import KafkaMessage
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from pydantic import ValidationError
 
-from vroeg_contracts import topics
-
+from aiokafka import TopicPartition
 from opentelemetry import trace
 
-from . import inbox, metrics
+from vroeg_contracts import topics
+from vroeg_contracts.envelope import Envelope, Event, parse_event
+
+from . import metrics
+from .service import ServiceRuntime
 from .telemetry import annotate, continued
+from .unit_of_work import UnitOfWork, pooled_unit_of_work
 
 log = structlog.get_logger(__name__)
 
@@ -159,48 +165,99 @@ class DurableConsumer:
                   offset=delivery.offset, error=headers["error"], attempts=attempts)
 
 
-TxHandler = Callable[[asyncpg.Connection, Delivery], Awaitable[None]]
-BatchHandler = Callable[[asyncpg.Connection, list[Delivery]], Awaitable[None]]
 _tracer = trace.get_tracer(__name__)
+T = TypeVar("T")
+Within = Callable[[int], AbstractContextManager[object]]
 
 
-def event_or_record_id(delivery: Delivery) -> str:
-    """The inbox key: the event id our envelopes carry in headers, else the record's position."""
-    return delivery.headers.get("event_id") or delivery.message_id
+def position_of(delivery: Delivery, _item: object) -> str:
+    """An inbox key from the record's position (topic:partition:offset): for records whose content a
+    partner chooses, where an id in the record proves nothing."""
+    return delivery.message_id
 
 
-class TransactionalConsumer:
-    """Handles batches of records in one transaction each; see the module docstring."""
+def event_id_of(_delivery: Delivery, envelope: Envelope[Any]) -> str:
+    """The inbox key of an envelope: its event id, the same however often it is published."""
+    return str(envelope.event_id)
 
-    def __init__(self, *, service: str, broker: KafkaBroker, pool: Callable[[], asyncpg.Pool], inbox_name: str,
-                 handler: TxHandler, batch_handler: BatchHandler | None = None,
-                 message_id: Callable[[Delivery], str] = event_or_record_id,
-                 retry: RetryPolicy = RetryPolicy(), protect_dead_letter: Protect | None = None) -> None:
+
+@dataclass(frozen=True)
+class Subscription(Generic[T]):
+    """What one subscription does with its records; `TransactionalConsumer` does the rest.
+
+    - `parse` turns a record into what the handler takes; a `ValueError` (pydantic's validation
+      errors are ValueErrors) or `PermanentError` dead-letters the record at once.
+    - `handle(uow, item)` is the use case for one record, in the unit of work of its batch.
+    - `handle_batch(uow, items, within)`, when given, takes the whole batch at once; `within(i)` is
+      the trace span of item i. It may refuse anything unusual by raising: the batch is then rolled
+      back and every record handled alone with `handle`.
+    - `permanent` lists the errors of the use case that no retry can mend (an unknown municipality,
+      say): they dead-letter the record at once instead of after the retries.
+    """
+
+    inbox: str
+    parse: Callable[[Delivery], T]
+    handle: Callable[[UnitOfWork, T], Awaitable[object]]
+    handle_batch: Callable[[UnitOfWork, list[T], Within], Awaitable[object]] | None = None
+    message_id: Callable[[Delivery, T], str] = event_id_of  # type: ignore[assignment]
+    permanent: tuple[type[BaseException], ...] = ()
+
+
+def envelopes_of(*event_types: type[Event]) -> Callable[[Delivery], Envelope[Any]]:
+    """A parser of envelopes that carry one of `event_types`; any other event is a permanent error."""
+    if len(event_types) == 1:
+        # Parametrised once: pydantic's lookup of `Envelope[X]` costs more than parsing a small envelope.
+        parse_one = Envelope[event_types[0]].parse  # type: ignore[valid-type]
+        return lambda delivery: parse_one(delivery.value)
+
+    def parse(delivery: Delivery) -> Envelope[Any]:
+        envelope = parse_event(delivery.value)
+        if not isinstance(envelope.payload, event_types):
+            raise PermanentError(f"event_type: {envelope.event_type} is not expected on {delivery.topic}")
+        return envelope
+
+    return parse
+
+
+class TransactionalConsumer(Generic[T]):
+    """Handles batches of records in one unit of work each; see the module docstring."""
+
+    def __init__(self, *, service: str, broker: KafkaBroker, pool: Callable[[], asyncpg.Pool],
+                 subscription: Subscription[T], retry: RetryPolicy = RetryPolicy(),
+                 protect_dead_letter: Protect | None = None) -> None:
         self.service = service
         self._pool = pool
-        self._inbox = inbox_name
-        self._handler = handler
-        self._batch_handler = batch_handler
-        self._message_id = message_id
+        self._subscription = subscription
         self._single = DurableConsumer(service=service, broker=broker, handler=self._handle_alone, retry=retry,
                                        protect_dead_letter=protect_dead_letter)
 
+    def _parse(self, delivery: Delivery) -> T:
+        try:
+            return self._subscription.parse(delivery)
+        except PermanentError:
+            raise
+        except ValueError as error:
+            raise PermanentError(describe_error(error)) from error
+
     async def process_batch(self, deliveries: list[Delivery]) -> None:
         started = time.perf_counter()
+        sub = self._subscription
         try:
-            async with self._pool().acquire() as conn, conn.transaction():
-                fresh = await inbox.claim_many(conn, self._inbox, [self._message_id(d) for d in deliveries])
+            parsed = [(delivery, self._parse(delivery)) for delivery in deliveries]
+            async with pooled_unit_of_work(self._pool()) as uow:
+                ids = [sub.message_id(delivery, item) for delivery, item in parsed]
+                fresh = await uow.claim_many(sub.inbox, ids)
                 todo = []
-                for delivery in deliveries:
-                    message_id = self._message_id(delivery)
+                for message_id, pair in zip(ids, parsed):
                     if message_id in fresh:
                         fresh.discard(message_id)  # the same event twice in one batch is handled once
-                        todo.append(delivery)
-                if self._batch_handler is not None:
-                    await self._batch_handler(conn, todo)
+                        todo.append(pair)
+                if sub.handle_batch is not None:
+                    await sub.handle_batch(uow, [item for _, item in todo], lambda i: record_span(todo[i][0]))
                 else:
-                    for delivery in todo:
-                        await self._handle_traced(conn, delivery)
+                    for delivery, item in todo:
+                        with record_span(delivery):
+                            await sub.handle(uow, item)
         except Exception as error:
             log.warning("batch_failed_handling_one_by_one", size=len(deliveries), error=describe_error(error))
             for delivery in deliveries:
@@ -211,14 +268,16 @@ class TransactionalConsumer:
             metrics.HANDLED.labels(self.service, delivery.topic, "handled").inc()
             metrics.PROCESSING_SECONDS.labels(self.service, delivery.topic).observe(elapsed)
 
-    async def _handle_traced(self, conn: asyncpg.Connection, delivery: Delivery) -> None:
-        with record_span(delivery):
-            await self._handler(conn, delivery)
-
     async def _handle_alone(self, delivery: Delivery) -> None:
-        async with self._pool().acquire() as conn, conn.transaction():
-            if await inbox.claim(conn, self._inbox, self._message_id(delivery)):
-                await self._handle_traced(conn, delivery)
+        sub = self._subscription
+        item = self._parse(delivery)
+        try:
+            async with pooled_unit_of_work(self._pool()) as uow:
+                if await uow.claim(sub.inbox, sub.message_id(delivery, item)):
+                    with record_span(delivery):
+                        await sub.handle(uow, item)
+        except sub.permanent as error:
+            raise PermanentError(describe_error(error)) from error
 
 
 @contextlib.contextmanager
@@ -283,33 +342,23 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
     return on_batch
 
 
-def subscribe(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
-              consumer: DurableConsumer) -> Any:
-    """Register `consumer` on the topics: consumer group from the earliest offset, manual ack."""
+def consume(runtime: ServiceRuntime, topic_names: Iterable[str], *, group_id: str, subscription: Subscription[Any],
+            hot: bool = False, protect_dead_letter: Protect | None = None) -> TransactionalConsumer[Any]:
+    """Subscribe a use case to topics, the one way every service consumes (see the module docstring).
 
-    @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest",
-                       ack_policy=AckPolicy.MANUAL, max_records=1, decoder=_undecoded)
-    async def on_record(msg: KafkaMessage) -> None:
-        record = msg.raw_message
-        delivery = _delivery(record)
-        try:
-            await consumer.process(delivery)
-        except BaseException:
-            # Rewind to this record, so a later ack cannot commit past work that was never done.
-            await msg.nack()
-            raise
-        await msg.ack()
-        _record_lag(msg, consumer.service, record.topic, record.partition, record.offset)
-
-    return on_record
+    `protect_dead_letter` rewrites the bytes a dead letter keeps (intake keeps none of a partner's
+    report: the bytes stay on the partner's topic, the dead letter points at them)."""
+    consumer: TransactionalConsumer[Any] = TransactionalConsumer(
+        service=runtime.name, broker=runtime.broker, pool=lambda: runtime.db, subscription=subscription,
+        protect_dead_letter=protect_dead_letter)
+    subscribe_batches(runtime.broker, topic_names, group_id=group_id, consumer=consumer, hot=hot)
+    return consumer
 
 
 def _record_lag(msg: KafkaMessage, service: str, topic: str, partition: int, offset: int) -> None:
     highwater = getattr(getattr(msg, "consumer", None), "highwater", None)
     if highwater is None:
         return
-    from aiokafka import TopicPartition
-
     high = highwater(TopicPartition(topic, partition))
     if high is not None:
         metrics.CONSUMER_LAG.labels(service, topic, str(partition)).set(max(high - offset - 1, 0))
