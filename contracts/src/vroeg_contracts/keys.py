@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["check", "dev"])
     parser.add_argument("municipalities", nargs="*", default=["0437"], help="for `dev`: the municipality codes")
     parser.add_argument("--keys-dir", type=Path, default=Path(os.environ.get("VROEG_KEYS_DIR", ".vroeg/keys")))
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     try:
         if args.command == "dev":
             ensure_dev_keys(args.keys_dir, args.municipalities)
