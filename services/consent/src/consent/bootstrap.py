@@ -1,8 +1,6 @@
-"""Wires consent together: settings, the runtime, the adapters that need configuration, and the entrypoints."""
+"""Wires consent together: builds its dependencies and its runtime, and registers the entrypoints on them."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 
@@ -13,32 +11,24 @@ from vroeg_runtime.settings import PlatformSettings
 from . import __version__
 from .adapters.pseudonyms import Pseudonymiser
 from .adapters.staff_directory import StaffDirectory
-from .config import SERVICE_DIR, ConsentSettings, load_retention_policy
-from .domain.retention import RetentionPolicy
-from .entrypoints import background, http, kafka
-
-
-@dataclass
-class ConsentService:
-    settings: ConsentSettings
-    platform: PlatformSettings
-    runtime: ServiceRuntime
-    staff: StaffDirectory
-    pseudonyms: Pseudonymiser
-    retention: RetentionPolicy
+from .config import SERVICE, SERVICE_DIR, ConsentSettings, load_retention_policy
+from .entrypoints import http, kafka, loops
+from .handlers.dependencies import ConsentDependencies
 
 
 def build(settings: ConsentSettings | None = None,
-          platform: PlatformSettings | None = None) -> tuple[ConsentService, FastAPI]:
+          platform: PlatformSettings | None = None) -> tuple[ConsentDependencies, FastAPI]:
+    """The service, ready to serve: its dependencies and its app (whose lifespan starts the runtime).
+    A malformed staff file or retention policy stops it here, with a message naming the file."""
     settings = settings or ConsentSettings()
     platform = platform or PlatformSettings()
-    logs.configure("consent", json_logs=platform.json_logs, level=platform.log_level)
-    runtime = ServiceRuntime(name="consent", version=__version__, database_url=settings.database_url,
+    logs.configure(SERVICE, json_logs=platform.json_logs, level=platform.log_level)
+    runtime = ServiceRuntime(name=SERVICE, version=__version__, database_url=settings.database_url,
                              kafka_bootstrap=platform.kafka_bootstrap, migrations_dir=SERVICE_DIR / "migrations")
-    consent = ConsentService(settings, platform, runtime, StaffDirectory.load(settings.staff_file),
-                             Pseudonymiser(platform), load_retention_policy(settings.retention_file))
-    kafka.register(consent)
-    background.register(consent)
+    deps = ConsentDependencies(settings, platform, StaffDirectory.load(settings.staff_file),
+                               Pseudonymiser(platform.keys()), load_retention_policy(settings.retention_file))
+    kafka.register(runtime, deps)
+    loops.register(runtime, deps)
     app = create_http_app(runtime, title="Vroeg consent")
-    http.register(app, consent)
-    return consent, app
+    http.register(app, runtime, deps)
+    return deps, app

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .domain.erasure import SERVICES
 from .domain.retention import RetentionError, RetentionPolicy
 
+SERVICE = "consent"  # its name: producer of its events, actor in its audit entries, its runtime's name
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
 

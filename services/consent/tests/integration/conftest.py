@@ -19,10 +19,10 @@ from consent.domain.staff import Role
 from vroeg_contracts import privacy
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import DataShareRequested
+from vroeg_contracts.keys import KeyFolder
 from vroeg_devtools.stack import ServiceProcess
 from vroeg_devtools.synthetic import valid_bsn
 from vroeg_runtime.migrations import migrate
-from vroeg_runtime.settings import PlatformSettings
 
 MUNICIPALITY = "0437"
 
@@ -83,11 +83,16 @@ async def consent_db(platform) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 def secret(platform) -> bytes:
-    return PlatformSettings(keys_dir=platform.keys_dir).municipality_secret(MUNICIPALITY)
+    return KeyFolder(platform.keys_dir).municipality_secret(MUNICIPALITY)
 
 
 @pytest.fixture
 def person(secret: bytes) -> Person:
+    return Person(secret)
+
+
+@pytest.fixture
+def other_person(secret: bytes) -> Person:
     return Person(secret)
 
 

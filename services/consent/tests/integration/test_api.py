@@ -10,6 +10,7 @@ from consent.domain.staff import Role
 from consent.handlers.sharing import decide_share
 from vroeg_contracts import topics
 from vroeg_devtools import bus
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 MUNICIPALITY = "0437"
 
@@ -92,9 +93,9 @@ async def test_domain_errors_name_the_field(api, person):
 async def test_a_withdrawal_revokes_unused_grants_and_not_used_ones(api, person, consent_db):
     registered = await register(api, person)
     unused, used = person.share_request(categories=["arrears"]), person.share_request(categories=["arrears", "income"])
-    async with consent_db.acquire() as conn, conn.transaction():
-        assert (await decide_share(conn, unused)).permitted == ("arrears",)
-        assert (await decide_share(conn, used)).granted
+    async with pooled_unit_of_work(consent_db) as uow:
+        assert (await decide_share(uow, unused)).permitted == ("arrears",)
+        assert (await decide_share(uow, used)).granted
     confirmed = await api.call(CASEWORKER, "POST", f"/v1/grants/{used.payload.request_id}/use")
     assert confirmed.status_code == 200 and confirmed.json()["used_at"]
     assert (await api.call(CASEWORKER, "POST", f"/v1/grants/{used.payload.request_id}/use")).status_code == 409

@@ -86,7 +86,7 @@ async def test_reordered_entries_fail_the_check(superuser, entries):
 
 
 async def test_the_verify_command_reports_an_intact_chain(platform, entries):
-    result = subprocess.run([sys.executable, "-m", "consent.entrypoints.audit_cli", "verify"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "consent", "audit", "verify"], capture_output=True,
                             text=True, timeout=60, env={**os.environ})
     assert result.returncode == 0, result.stderr
     assert '"intact": true' in result.stdout

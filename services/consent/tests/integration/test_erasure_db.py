@@ -12,25 +12,26 @@ from consent.handlers.erasure import erase_own_data
 from consent.handlers.sharing import decide_share
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ErasureRequested
+from vroeg_runtime.unit_of_work import unit_of_work
 
 CASEWORKER = StaffMember("test-caseworker", Role.CASEWORKER)
 
 
 async def test_erasure_deletes_the_households_data_and_keeps_the_chain(consent_db, person):
     async with consent_db.acquire() as conn:
-        async with conn.transaction():
-            await register_consent(conn, person_key=person.person_key, recipient="schuldhulp-amstelland",
+        async with unit_of_work(conn) as uow:
+            await register_consent(uow, person_key=person.person_key, recipient="schuldhulp-amstelland",
                                    purpose="referral", data_categories=["arrears"], given_at=None, valid_until=None,
                                    channel=Channel.IN_PERSON, staff=CASEWORKER)
-            await decide_share(conn, person.share_request(categories=["arrears"]))
-            await decide_share(conn, person.share_request(categories=["income"]))
+            await decide_share(uow, person.share_request(categories=["arrears"]))
+            await decide_share(uow, person.share_request(categories=["income"]))
             assert len(await AuditLog(conn).entries_about(person.person_key)) == 3
 
         request = Envelope.wrap(ErasureRequested(request_id=uuid.uuid4(), person_key=None, reason="right_to_erasure"),
                                 producer="consent", municipality_code="0437", household_key=person.household_key,
                                 correlation_id=uuid.uuid4())
-        async with conn.transaction():
-            deleted = await erase_own_data(conn, request)
+        async with unit_of_work(conn) as uow:
+            deleted = await erase_own_data(uow, request)
 
         # The person key came from the household's share requests: the request itself named no person.
         assert deleted["consents"] == 1 and deleted["share_decisions"] == 2 and deleted["audit_links"] == 2

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from consent.domain.retention import RetentionPolicy
 from consent.handlers.retention import sweep_expired
+from vroeg_runtime.unit_of_work import UnitOfWork
 
 NOW = datetime.now(UTC)
 OLD, RECENT = NOW - timedelta(days=200), NOW - timedelta(days=10)
@@ -63,7 +64,7 @@ async def test_the_sweep_deletes_only_what_expired(consent_db):
             await conn.execute("INSERT INTO audit_subjects VALUES ($1, $2, $3), ($4, $5, $6)",
                                quiet, uuid.uuid4(), OLD, busy, uuid.uuid4(), OLD)
 
-            deleted = await sweep_expired(conn, policy, NOW)
+            deleted = await sweep_expired(UnitOfWork(conn), policy, NOW)
 
             assert deleted["share_decisions"] >= 1 and deleted["ended_consents"] >= 2
             assert deleted["completed_erasures"] >= 1 and deleted["audit_links"] >= 1

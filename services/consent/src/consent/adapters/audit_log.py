@@ -14,8 +14,10 @@ from .sql import rows_affected
 
 # One appender at a time per database: the next entry needs the hash of the last one. The lock is
 # held until the caller's transaction ends, so the entry commits (or not) with the change it records.
-# It also guards audit_subjects. To stay free of deadlocks a transaction takes it after any row
-# locks of its own (a consent, a grant) and takes no row lock that another writer could hold after it.
+# It also guards audit_subjects. To stay free of deadlocks every unit of work that appends takes it
+# FIRST, before any row lock (each such handler starts with `await AuditLog.locked(uow.conn)`): a unit
+# may hold the work of many records (a Kafka batch), so after appending for one record it takes row
+# locks for the next, and a writer that held such a row while waiting for this lock would deadlock.
 _APPEND_LOCK = 0x434F_4E53_454E  # "CONSEN"
 
 
@@ -32,6 +34,12 @@ def _entry(row: asyncpg.Record) -> AuditEntry:
 class AuditLog:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+
+    @classmethod
+    async def locked(cls, conn: asyncpg.Connection) -> AuditLog:
+        """The audit log of a transaction that will append to it, its lock taken now, before any row lock."""
+        await hold_append_lock(conn)
+        return cls(conn)
 
     async def record(self, record: Record, *, subjects: Iterable[str | None] = ()) -> AuditEntry:
         """Append `record` about the given pseudonyms. Call inside the transaction of the change it records."""

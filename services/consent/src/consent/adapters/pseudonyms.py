@@ -6,7 +6,7 @@ The BSN and the address are used here and nowhere else: what leaves this module 
 from __future__ import annotations
 
 from vroeg_contracts import privacy
-from vroeg_runtime.settings import PlatformSettings
+from vroeg_contracts.keys import KeyFolder
 
 
 class UnknownMunicipality(LookupError):
@@ -14,12 +14,13 @@ class UnknownMunicipality(LookupError):
 
 
 class Pseudonymiser:
-    def __init__(self, platform: PlatformSettings) -> None:
-        self._platform = platform
+    def __init__(self, keys: KeyFolder) -> None:
+        self._keys = keys
 
     def _secret(self, municipality_code: str) -> bytes:
+        # Read on every call, as the key folder does: a secret added later is used without a restart.
         try:
-            return self._platform.municipality_secret(municipality_code)
+            return self._keys.municipality_secret(municipality_code)
         except LookupError:
             raise UnknownMunicipality(f"no pseudonym secret for municipality {municipality_code}") from None
 

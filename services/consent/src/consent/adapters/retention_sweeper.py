@@ -6,7 +6,6 @@ from datetime import datetime
 
 import asyncpg
 
-from .audit_log import hold_append_lock
 from .sql import rows_affected
 
 # One statement per data class (see domain/retention.py); $1 is the class's cutoff.
@@ -37,11 +36,10 @@ _SWEEPS: dict[str, str] = {
 
 
 async def sweep(conn: asyncpg.Connection, cutoffs: dict[str, datetime]) -> dict[str, int]:
-    """Delete expired rows of every class in `cutoffs`; returns counts per class, nothing else."""
+    """Delete expired rows of every class in `cutoffs`; returns counts per class, nothing else.
+    Call it holding the audit lock (`audit_log.hold_append_lock`): it guards audit_subjects."""
     deleted = {}
     for data_class, cutoff in sorted(cutoffs.items(), key=lambda item: list(_SWEEPS).index(item[0])):
-        if data_class == "audit_links":
-            await hold_append_lock(conn)  # after the row deletes above: see audit_log on lock order
         status = await conn.execute(_SWEEPS[data_class], cutoff)
         deleted[data_class] = rows_affected(status)
     return deleted

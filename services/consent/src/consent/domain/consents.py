@@ -62,6 +62,12 @@ class Consent:
     def covers(self, recipient: str, purpose: str) -> bool:
         return self.recipient == recipient and self.purpose == purpose
 
+    def audit_facts(self) -> dict[str, object]:
+        """What the audit trail keeps of a consent: everything but the person's pseudonym (that is the subject)."""
+        return {"consent_id": self.consent_id, "recipient": self.recipient, "purpose": self.purpose,
+                "data_categories": sorted(self.data_categories), "given_at": self.given_at,
+                "valid_until": self.valid_until, "channel": self.channel}
+
     def withdraw(self, at: datetime) -> Consent:
         """The same consent, withdrawn from `at` on. Withdrawing twice is refused: the first moment counts."""
         if self.withdrawn_at is not None:

@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from vroeg_contracts.events import DataShareDenied, DataShareGranted
+
 from .consents import Consent
 
 
@@ -15,6 +17,13 @@ class ShareDecision:
     permitted: tuple[str, ...]
     consent_id: uuid.UUID | None
     reason: str
+
+    def announcement(self, request_id: uuid.UUID) -> DataShareGranted | DataShareDenied:
+        """The event that tells the requester: granted with only the permitted fields, or denied and why."""
+        if self.granted:
+            return DataShareGranted(request_id=request_id, permitted_fields=list(self.permitted),
+                                    consent_id=self.consent_id)  # type: ignore[arg-type]
+        return DataShareDenied(request_id=request_id, reason=self.reason)
 
 
 REVOKED_REASON = "grant revoked: consent withdrawn"

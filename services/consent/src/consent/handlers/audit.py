@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import asyncpg
+from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.audit_log import AuditLog
 from ..adapters.repository import ConsentRepository
+from ..adapters.sql import read_one_snapshot
 from ..domain.access_report import summary_nl
 from ..domain.audit import AuditEntry, ChainReport, Record
 from ..domain.consents import Consent
@@ -23,15 +24,22 @@ class AccessExport:
     summary_nl: str
 
 
-async def verify_chain(conn: asyncpg.Connection) -> ChainReport:
-    return await AuditLog(conn).verify()
+async def verify_chain(uow: UnitOfWork) -> ChainReport:
+    return await AuditLog(uow.conn).verify()
 
 
-async def export_for_person(conn: asyncpg.Connection, person_key: str, staff: StaffMember) -> AccessExport:
+async def verify_chain_as_of_now(uow: UnitOfWork) -> ChainReport:
+    """The check on one snapshot, read-only: the command runs beside a service that keeps appending,
+    and its report (entries, head hash) must be of one moment."""
+    await read_one_snapshot(uow.conn)
+    return await verify_chain(uow)
+
+
+async def export_for_person(uow: UnitOfWork, person_key: str, staff: StaffMember) -> AccessExport:
     """Every audit entry about the person and their consents, with a plain-Dutch summary; the export is audited."""
-    audit = AuditLog(conn)
+    audit = await AuditLog.locked(uow.conn)
     entries = await audit.entries_about(person_key)
-    consents = await ConsentRepository(conn).consents_of(person_key)
+    consents = await ConsentRepository(uow.conn).consents_of(person_key)
     export = AccessExport(datetime.now(UTC), entries, consents, summary_nl(entries, consents))
     await audit.record(Record("access_exported", staff.staff_id, {"entries": len(entries), "consents": len(consents)}),
                        subjects=[person_key])

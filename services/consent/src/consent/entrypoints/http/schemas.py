@@ -12,10 +12,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
-from ..domain.audit import AuditEntry, ChainReport
-from ..domain.consents import Channel, Consent
-from ..domain.erasure import ErasureReason, ErasureRequest
-from ..domain.grants import Grant
+from ...domain.audit import AuditEntry, ChainReport
+from ...domain.consents import Channel, Consent
+from ...domain.erasure import ErasureReason, ErasureRequest
+from ...domain.grants import Grant
 
 
 def _bsn(value: str) -> str:

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from vroeg_runtime.staff_auth import staff_dependency
 
-from ..adapters.staff_directory import StaffDirectory
-from ..domain.staff import Role, StaffMember
+from ...adapters.staff_directory import StaffDirectory
+from ...domain.staff import Role, StaffMember
 
 
 def roles_text(roles: frozenset[Role]) -> str:
