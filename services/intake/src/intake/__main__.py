@@ -1,22 +1,40 @@
-"""Run intake: `python -m intake` or `vroeg-intake`."""
+"""Run intake: `python -m intake` (or `vroeg-intake`) serves; `python -m intake <tool> [args]` runs
+one of its command-line tools:
+
+    python -m intake import-csv FILE --partner ID      import a partner's CSV file
+    python -m intake replay --list | --rejection ID | --partner ID [--since WHEN]
+"""
 
 import sys
+from collections.abc import Callable
 
+from vroeg_contracts.keys import KeyConfigurationError
 from vroeg_runtime.service import serve
-from vroeg_runtime.settings import KeyConfigurationError
 
 from .bootstrap import build
+from .entrypoints.cli import import_csv, replay
+
+TOOLS: dict[str, Callable[[list[str] | None], int]] = {"import-csv": import_csv.main, "replay": replay.main}
 
 
-def main() -> None:
-    intake, app = build()
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        tool = TOOLS.get(args[0])
+        if tool is None:
+            print(f"usage: python -m intake [{' | '.join(TOOLS)}] [args]\n(without a tool, intake serves)",
+                  file=sys.stderr)
+            return 2
+        return tool(args[1:])
+    deps, app = build()
     try:
         # A missing or malformed key stops intake now, with the file named, not at the first report.
-        intake.privacy.check(intake.settings.municipalities)
+        deps.privacy.check(deps.settings.municipalities)
     except KeyConfigurationError as error:
         sys.exit(f"intake cannot start: {error}")
-    serve(app, intake.platform.http_host, intake.settings.http_port)
+    serve(app, deps.platform.http_host, deps.settings.http_port)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

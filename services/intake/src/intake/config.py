@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vroeg_contracts.partner_report import Category
+from vroeg_runtime.staff_auth import TokenDirectory
 
+from .domain.partners import Partner
+
+SERVICE = "intake"
 SERVICE_DIR = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Partner:
-    id: str
-    name: str
-    categories: frozenset[Category]
-    token_sha256: str
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def partner_for_token(partners: dict[str, Partner], token: str) -> Partner | None:
-    """The partner a bearer token belongs to, or None.
-
-    Every stored hash is compared, in constant time, so the answer's timing says nothing about
-    which partner (if any) came close.
-    """
-    digest = token_digest(token)
-    found = None
-    for partner in partners.values():
-        if hmac.compare_digest(digest, partner.token_sha256):
-            found = partner
-    return found
 
 
 class IntakeSettings(BaseSettings):
@@ -57,7 +32,7 @@ class IntakeSettings(BaseSettings):
     retention_sweep_seconds: float = Field(default=3600, gt=0)
     # Off, intake takes reports over HTTP and CSV only (its partner-topic subscriber is not started).
     kafka_ingress: bool = True
-    # A larger delivery belongs in a CSV file imported with `python -m intake.import_csv`.
+    # A larger delivery belongs in a CSV file imported with `python -m intake import-csv`.
     http_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     http_max_reports: int = Field(default=10_000, ge=1)  # per request: each one is a transaction
 
@@ -87,3 +62,9 @@ def load_partners(path: Path) -> dict[str, Partner]:
     if not partners:
         raise PartnersFileError(f"no partners configured in {path}")
     return partners
+
+
+def partner_tokens(partners: dict[str, Partner]) -> TokenDirectory[Partner]:
+    """The partners by the SHA-256 of their bearer token: a token finds its own partner, in constant
+    time whichever partner (if any) came close (the staff tokens' mechanism, `vroeg_runtime.staff_auth`)."""
+    return TokenDirectory({partner.token_sha256: partner for partner in partners.values()})

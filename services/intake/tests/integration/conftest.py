@@ -12,13 +12,14 @@ import asyncpg
 import httpx
 import pytest
 
-from intake.bootstrap import Intake, build
+from intake.bootstrap import build
 from intake.config import IntakeSettings
+from intake.handlers.dependencies import IntakeDependencies
 
 
 @dataclass
 class RunningIntake:
-    intake: Intake
+    intake: IntakeDependencies
     client: httpx.AsyncClient
 
     async def post(self, body: Any, *, partner: str = "eigen-haard", content_type: str | None = None) -> httpx.Response:

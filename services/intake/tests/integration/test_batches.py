@@ -1,4 +1,4 @@
-"""A batch taken at once (`take_many`, the Kafka path) answers and stores exactly what the same
+"""A batch taken at once (`take_reports`, the Kafka path) answers and stores exactly what the same
 reports taken one by one do, including reports that depend on earlier ones in the same batch."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from intake.adapters.batch_repository import BatchedReportRepository, NotLoaded
-from intake.bootstrap import load
+from intake.adapters.incoming import json_report
+from intake.bootstrap import connect, dependencies
 from intake.config import IntakeSettings
-from intake.handlers import Sent
-from intake.incoming import json_report
+from intake.handlers.take_report import Sent, take_report, take_reports
+from vroeg_runtime.unit_of_work import unit_of_work
 
 
 def scenario(residents, run: str) -> list[tuple[str, bytes]]:
@@ -53,21 +54,20 @@ async def stored(conn, run: str) -> dict[str, Any]:
 
 
 async def test_a_batch_answers_and_stores_what_one_by_one_does(residents, intake_db):
-    intake = load(IntakeSettings())
+    intake = dependencies(IntakeSettings())
     one_run, batch_run = f"one{residents.run}", f"bat{residents.run}"
-    conn = await intake.connect()
+    conn = await connect(intake.settings)
     # Rolled back at the end, so no intake process started later publishes the test's events.
     everything = conn.transaction()
     await everything.start()
     try:
         one_by_one = []
         for sender, raw in scenario(residents, one_run):
-            async with conn.transaction():
-                one_by_one.append(await intake.take(conn, json_report(raw), sender=sender, channel="kafka",
-                                                    source="test"))
-        async with conn.transaction():
+            async with unit_of_work(conn) as uow:
+                one_by_one.append(await take_report(uow, intake, Sent(json_report(raw), sender, "test"), channel="kafka"))
+        async with unit_of_work(conn) as uow:
             batch = [Sent(json_report(raw), sender, "test") for sender, raw in scenario(residents, batch_run)]
-            at_once = await intake.take_many(conn, batch, channel="kafka")
+            at_once = await take_reports(uow, intake, batch, channel="kafka")
         assert [summary(o) for o in at_once] == [summary(o) for o in one_by_one]
         assert [o.change for o in at_once if o.change] == ["new", "duplicate", "updated", "new", "duplicate",
                                                           "updated"]
@@ -75,8 +75,8 @@ async def test_a_batch_answers_and_stores_what_one_by_one_does(residents, intake
 
         # Taken again, a batch changes nothing: the same answers, nothing new stored.
         before = await stored(conn, batch_run)
-        async with conn.transaction():
-            again = await intake.take_many(conn, batch, channel="kafka")
+        async with unit_of_work(conn) as uow:
+            again = await take_reports(uow, intake, batch, channel="kafka")
         assert [o.status for o in again] == [o.status for o in at_once]
         assert {o.change for o in again if o.change} == {"duplicate"}
         assert await stored(conn, batch_run) == before
@@ -88,9 +88,9 @@ async def test_a_batch_answers_and_stores_what_one_by_one_does(residents, intake
 async def test_the_batch_repository_refuses_to_answer_for_what_it_did_not_load(residents, intake_db):
     """Rather than guess (and take a held report as new), it raises, and the consumer falls back to
     taking the batch's records one by one."""
-    intake = load(IntakeSettings())
+    intake = dependencies(IntakeSettings())
     report = residents.report("eigen-haard", "rent", residents.client())
-    conn = await intake.connect()
+    conn = await connect(intake.settings)
     try:
         async with conn.transaction():
             repo = BatchedReportRepository(conn)

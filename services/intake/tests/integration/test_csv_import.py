@@ -8,8 +8,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from intake.bootstrap import load
-from intake.entrypoints.import_csv import import_file
+from intake.bootstrap import dependencies
+from intake.entrypoints.cli.import_csv import import_file
 from vroeg_contracts.partner_report import today_in_amsterdam
 
 COLUMNS = ["report_id", "partner_id", "category", "municipality_code", "signal_date", "status", "amount",
@@ -38,7 +38,7 @@ def write_csv(path: Path, rows, separator=";") -> Path:
 
 
 def run_import(path: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "intake.import_csv", str(path), "--partner", "eigen-haard"],
+    done = subprocess.run([sys.executable, "-m", "intake", "import-csv", str(path), "--partner", "eigen-haard"],
                           capture_output=True, text=True, timeout=600, env=os.environ)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -87,7 +87,7 @@ async def test_a_large_file_is_imported_in_bounded_memory(platform, tmp_path, re
             samples["early"] = memory_kib()
         samples["late"] = memory_kib()
 
-    counts = await import_file(load(), path, "eigen-haard", progress=False, after_batch=after_batch)
+    counts = await import_file(dependencies(), path, "eigen-haard", progress=False, after_batch=after_batch)
     assert (counts.accepted, counts.rejected) == (rows, 0)
     growth = {name: samples["late"][name] - samples["early"][name] for name in ("VmRSS", "VmHWM")}
     print(f"file {path.stat().st_size // 1024} KiB; after 5,000 rows {samples['early']}, "

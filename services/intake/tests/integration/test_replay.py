@@ -9,9 +9,11 @@ import sys
 import uuid
 from datetime import UTC, datetime
 
-from intake.bootstrap import load
+from intake.adapters.incoming import csv_reports, json_report
+from intake.bootstrap import connect, dependencies
 from intake.config import SERVICE_DIR, IntakeSettings
-from intake.incoming import csv_reports, json_report
+from intake.handlers.take_report import Sent, take_report
+from vroeg_runtime.unit_of_work import unit_of_work
 
 
 def partners_file(tmp_path, energy: bool):
@@ -24,7 +26,7 @@ def partners_file(tmp_path, energy: bool):
 
 
 def replay(*args, partners):
-    done = subprocess.run([sys.executable, "-m", "intake.replay", *args], capture_output=True, text=True, timeout=300,
+    done = subprocess.run([sys.executable, "-m", "intake", "replay", *args], capture_output=True, text=True, timeout=300,
                           env={**os.environ, "INTAKE_PARTNERS_FILE": str(partners)})
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -32,7 +34,7 @@ def replay(*args, partners):
 
 async def test_rejections_are_accepted_on_replay_once_the_cause_is_fixed(tmp_path, residents, intake_db, outbox):
     started = datetime.now(UTC)
-    intake = load(IntakeSettings(partners_file=partners_file(tmp_path, energy=False)))
+    intake = dependencies(IntakeSettings(partners_file=partners_file(tmp_path, energy=False)))
     energy = residents.report("eigen-haard", "energy", residents.client())
     energy_and_postcode = residents.report("eigen-haard", "energy", residents.client(postcode="0000 XX"))
     csv_row = residents.report("eigen-haard", "energy", residents.client())
@@ -40,12 +42,12 @@ async def test_rejections_are_accepted_on_replay_once_the_cause_is_fixed(tmp_pat
     csv_text = ";".join(flat) + "\n" + ";".join(str(v) for v in flat.values()) + "\n"
     incoming = [json_report(json.dumps(energy).encode()), json_report(json.dumps(energy_and_postcode).encode()),
                 *csv_reports([line.encode() for line in csv_text.splitlines(keepends=True)])]
-    conn = await intake.connect()
+    conn = await connect(intake.settings)
     try:
         outcomes = []
         for report in incoming:
-            async with conn.transaction():
-                outcomes.append(await intake.take(conn, report, sender="eigen-haard", channel="kafka", source="test"))
+            async with unit_of_work(conn) as uow:
+                outcomes.append(await take_report(uow, intake, Sent(report, "eigen-haard", "test"), channel="kafka"))
     finally:
         await conn.close()
     assert [[r.field for r in o.reasons] for o in outcomes] == [
@@ -79,11 +81,11 @@ async def test_rejections_are_accepted_on_replay_once_the_cause_is_fixed(tmp_pat
     assert replay(*ids, partners=fixed).splitlines()[-1] == "3 replayed: 2 accepted, 1 still rejected"
     assert await outbox.written() == written
     # The partner sending the replayed report again gets it accepted (as seen before), not refused.
-    intake = load(IntakeSettings(partners_file=fixed))
-    conn = await intake.connect()
+    intake = dependencies(IntakeSettings(partners_file=fixed))
+    conn = await connect(intake.settings)
     try:
-        async with conn.transaction():
-            again = await intake.take(conn, incoming[0], sender="eigen-haard", channel="kafka", source="test")
+        async with unit_of_work(conn) as uow:
+            again = await take_report(uow, intake, Sent(incoming[0], "eigen-haard", "test"), channel="kafka")
     finally:
         await conn.close()
     assert (again.status, again.change.value) == ("accepted", "duplicate")

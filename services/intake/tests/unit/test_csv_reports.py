@@ -5,7 +5,7 @@ import io
 import pytest
 
 from intake.adapters.csv_reports import read_rows, separator_of
-from intake.incoming import CSV, stored_report
+from intake.adapters.incoming import CSV, stored_report
 
 HEADER = "report_id,partner_id,category,amount,surname,phone\n"
 

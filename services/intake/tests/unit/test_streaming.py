@@ -5,8 +5,9 @@ import itertools
 
 from intake.adapters.csv_reports import read_rows
 from intake.adapters.batch_repository import NotLoaded
-from intake.handlers import ReportOutcome, take_in_batches
-from intake.incoming import IncomingReport
+from intake.adapters.incoming import IncomingReport
+from intake.domain.outcome import ReportOutcome
+from intake.handlers.import_csv import take_in_batches
 
 
 class CountedLines:

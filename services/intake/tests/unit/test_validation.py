@@ -5,14 +5,15 @@ from datetime import date
 
 import pytest
 
-from intake.config import Partner
+from intake.domain.partners import Partner
 from intake.domain.validation import ValidationContext, decode_json, readable_report_id, validate_report
 from vroeg_contracts.partner_report import Category, PartnerReportV1
+from vroeg_runtime.logs import redact_text
 
 TODAY = date(2026, 11, 26)
 PARTNERS = {"eigen-haard": Partner("eigen-haard", "Eigen Haard", frozenset({Category.RENT}), "0" * 64),
             "waternet": Partner("waternet", "Waternet", frozenset({Category.WATER}), "1" * 64)}
-CONTEXT = ValidationContext(PARTNERS, frozenset({"0437"}), TODAY)
+CONTEXT = ValidationContext(PARTNERS, frozenset({"0437"}), TODAY, redact_text)
 
 
 def report(**changes):

@@ -3,7 +3,8 @@
 `ReportRepository` makes a round trip per read and per write: five or six per report. This one
 loads and locks everything a batch may read in three statements, answers the use case's reads from
 memory (including what the batch itself wrote), and keeps the writes until `flush`, which stores
-them with one statement per table. The use case (`handlers.take_report`) is the same for both.
+them with one statement per table. The use case (`handlers/take_report.py`) is the same for both;
+the events it emits go to the outbox with the unit of work, also in one statement.
 
 It only knows what was loaded: asking for a report id or bytes that were not raises `NotLoaded`,
 and the caller takes the reports one by one instead.
@@ -18,9 +19,7 @@ from typing import Any
 
 import asyncpg
 
-from vroeg_runtime import outbox
 from vroeg_runtime.bulk import columns
-from vroeg_runtime.outbox import OutboxMessage
 
 from .repository import HeldRejection, HeldSignal, ReportRepository, sha256
 
@@ -42,7 +41,6 @@ class BatchedReportRepository(ReportRepository):
         self._signal_rows: dict[ReportKey, tuple[Any, ...]] = {}
         self._new_rejections: list[tuple[Any, ...]] = []
         self._refusals: list[tuple[uuid.UUID, str]] = []
-        self._outgoing: list[OutboxMessage] = []
 
     async def load(self, reports: Iterable[ReportKey], raws: Iterable[tuple[str, bytes]]) -> None:
         """Lock and load the signals of `reports` and the rejections of the `raws` bytes."""
@@ -129,9 +127,6 @@ class BatchedReportRepository(ReportRepository):
         self._rejections[key] = HeldRejection(rejection_id, self._rejections[key].report_id, reasons, False)
         self._refusals.append((rejection_id, json.dumps(reasons)))
 
-    async def add_outgoing(self, message: OutboxMessage) -> None:
-        self._outgoing.append(message)
-
     async def flush(self) -> None:
         """Store what the batch wrote: one statement per table, in the order the foreign keys need."""
         if self._raw_rows:
@@ -159,5 +154,3 @@ class BatchedReportRepository(ReportRepository):
             await self.conn.executemany(
                 "UPDATE rejections SET reasons = $2::jsonb, reasons_updated_at = now(), replayed_at = NULL,"
                 " replayed_signal_id = NULL WHERE rejection_id = $1", self._refusals)
-        await outbox.add_many(self.conn, self._outgoing)
-

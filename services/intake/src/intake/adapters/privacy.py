@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vroeg_contracts.keys import KeyFolder
 from vroeg_contracts.partner_report import Client
 from vroeg_contracts.privacy import ContactDetails, SealedContact, Sealer, household_key, person_key
-from vroeg_runtime.settings import PlatformSettings
 
 
 @dataclass
 class Privacy:
-    platform: PlatformSettings
+    keys: KeyFolder
     outreach_key_id: str
     _secrets: dict[str, bytes] = field(default_factory=dict)
     _sealer: Sealer | None = None
 
     def _secret(self, municipality_code: str) -> bytes:
         if municipality_code not in self._secrets:
-            self._secrets[municipality_code] = self.platform.municipality_secret(municipality_code)
+            self._secrets[municipality_code] = self.keys.municipality_secret(municipality_code)
         return self._secrets[municipality_code]
 
     def check(self, municipalities: list[str]) -> None:
@@ -28,7 +28,7 @@ class Privacy:
         self._sealer = self._new_sealer()
 
     def _new_sealer(self) -> Sealer:
-        return Sealer(self.platform.outreach_public_key(self.outreach_key_id), self.outreach_key_id)
+        return Sealer(self.keys.outreach_public_key(self.outreach_key_id), self.outreach_key_id)
 
     def household_key(self, municipality_code: str, client: Client) -> str:
         return household_key(self._secret(municipality_code), client.postcode, client.house_number,

@@ -11,9 +11,6 @@ from typing import Any
 
 import asyncpg
 
-from vroeg_runtime import outbox
-from vroeg_runtime.outbox import OutboxMessage
-
 
 @dataclass(frozen=True)
 class HeldSignal:
@@ -71,10 +68,6 @@ class ReportRepository:
             raw_report_id, partner_id, channel, source, payload, sha256(payload), media_type, report_id,
         )
         return raw_report_id
-
-    async def add_outgoing(self, message: OutboxMessage) -> None:
-        """Put a message in the outbox, in this transaction."""
-        await outbox.add_many(self.conn, [message])
 
     async def erase_household(self, household_key: str) -> dict[str, int]:
         """Delete the household's signals and every stored version of their reports (accepted or

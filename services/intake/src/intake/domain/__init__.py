@@ -1,1 +1,2 @@
-"""Intake's domain: what makes a partner report acceptable, and what a re-sent report means."""
+"""Intake's domain: what makes a partner report acceptable, what a re-sent report means, and the
+answer a partner gets."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,9 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from vroeg_contracts.partner_report import ARREARS_FIELDS, CLIENT_FIELDS, Category, PartnerReportV1
-from vroeg_runtime.logs import redact_text
 
-from ..config import Partner
+from .partners import Partner
 
 REPORT_FIELDS = ("report_id", "partner_id", "arrears", "client")
 # The fields each level of the report holds: a rule that spans several fields (`arrears_since is
@@ -42,11 +42,15 @@ class FieldError:
 
 @dataclass(frozen=True)
 class ValidationContext:
-    """What validation needs from the installation: the partners, the municipalities, today."""
+    """What validation needs from the installation: the partners, the municipalities, today, and
+    the platform's redaction of personal data in text (`vroeg_runtime.logs.redact_text`), the last
+    guard over a reason a library wrote. It is handed in because the domain does no I/O and imports
+    no runtime."""
 
     partners: dict[str, Partner]
     municipalities: frozenset[str]
     today: date
+    redact: Callable[[str], str]
 
 
 def decode_json(raw: bytes) -> tuple[Any, list[FieldError]]:
@@ -98,7 +102,7 @@ def validate_report(data: Any, *, sender: str, context: ValidationContext) -> Pa
     try:
         report = PartnerReportV1.model_validate(data, context={"today": context.today})
     except ValidationError as error:
-        errors = _pydantic_errors(error, data)
+        errors = _pydantic_errors(error, data, context.redact)
     else:
         errors = []
     # The installation's rules are checked even when the contract already failed, so the partner
@@ -162,7 +166,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return name if len(name) <= _MAX_FIELD_NAME else name[:_MAX_FIELD_NAME] + "…"
 
 
-def _pydantic_errors(error: ValidationError, data: dict[str, Any]) -> list[FieldError]:
+def _pydantic_errors(error: ValidationError, data: dict[str, Any], redact: Callable[[str], str]) -> list[FieldError]:
     errors = []
     for item in error.errors(include_input=False, include_url=False):
         loc = tuple(str(part) for part in item["loc"])
@@ -174,7 +178,7 @@ def _pydantic_errors(error: ValidationError, data: dict[str, Any]) -> list[Field
         first_word = reason.split(" ", 1)[0]
         if first_word in _FIELDS_AT.get(loc, ()):
             loc = (*loc, first_word)
-        errors.append(FieldError(_field_name(loc), _without_values(reason, _value_at(data, loc))))
+        errors.append(FieldError(_field_name(loc), redact(_without_values(reason, _value_at(data, loc)))))
     return errors
 
 
@@ -189,4 +193,4 @@ def _without_values(reason: str, value: Any) -> str:
         for piece in sorted({value.strip(), *re.split(r"[\s@\[\]()<>,;:'\"]+", value)}, key=len, reverse=True):
             if len(piece) >= 3:
                 reason = reason.replace(piece, "…")
-    return redact_text(reason)
+    return reason

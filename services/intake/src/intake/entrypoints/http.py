@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -14,10 +15,13 @@ from pydantic import BaseModel
 
 from vroeg_contracts.partner_report import PartnerReportV1
 from vroeg_runtime.service import ServiceRuntime
+from vroeg_runtime.staff_auth import TokenDirectory
+from vroeg_runtime.unit_of_work import unit_of_work
 
-from ..bootstrap import Intake
-from ..config import Partner, partner_for_token
-from ..incoming import CSV, IncomingReport, csv_reports, json_reports
+from ..adapters.incoming import CSV, IncomingReport, csv_reports, json_reports
+from ..domain.partners import Partner
+from ..handlers.dependencies import IntakeDependencies
+from ..handlers.take_report import Sent, take_report
 
 CSV_TYPES = {"text/csv", "application/csv"}
 JSON_TYPES = {"application/json", ""}
@@ -67,24 +71,31 @@ REQUEST_BODY = {
 }
 
 
-def mount(app: FastAPI, intake: Intake, runtime: ServiceRuntime) -> None:
+def register(app: FastAPI, runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
     """Add the reports API to the service's app, and the contract's schema to its OpenAPI document."""
-    app.include_router(_router(intake, runtime))
+    app.include_router(_router(runtime, deps))
     _document_contract(app)
 
 
-def _router(intake: Intake, runtime: ServiceRuntime) -> APIRouter:
-    router = APIRouter(tags=["reports"])
+def _partner_of(tokens: TokenDirectory[Partner]) -> Callable[..., Partner]:
+    """A dependency that returns the partner whose bearer token came with the request, or answers 401."""
 
     def authenticated(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Partner:
         # The token itself is never logged nor echoed; only its hash is compared.
         if credentials is None:
             raise HTTPException(401, "missing bearer token: send `Authorization: Bearer <partner token>`",
                                 headers={"WWW-Authenticate": "Bearer"})
-        partner = partner_for_token(intake.partners, credentials.credentials)
+        partner = tokens.identify(credentials.credentials)
         if partner is None:
             raise HTTPException(401, "unknown bearer token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return partner
+
+    return authenticated
+
+
+def _router(runtime: ServiceRuntime, deps: IntakeDependencies) -> APIRouter:
+    router = APIRouter(tags=["reports"])
+    authenticated = _partner_of(deps.partner_tokens)
 
     @router.post(
         "/v1/reports", response_model=ReportsAnswer, openapi_extra={"requestBody": REQUEST_BODY},
@@ -93,18 +104,19 @@ def _router(intake: Intake, runtime: ServiceRuntime) -> APIRouter:
                    401: {"model": Problem}, 413: {"model": Problem}, 415: {"model": Problem}},
     )
     async def post_reports(request: Request, partner: Partner = Depends(authenticated)) -> JSONResponse:
-        body = await _read_body(request, intake.settings.http_max_body_bytes)
+        settings = deps.settings
+        body = await _read_body(request, settings.http_max_body_bytes)
         reports = _reports_in(body, request.headers.get("content-type", ""))
-        if len(reports) > intake.settings.http_max_reports:
-            raise HTTPException(413, f"more than {intake.settings.http_max_reports} reports in one request: split the "
+        if len(reports) > settings.http_max_reports:
+            raise HTTPException(413, f"more than {settings.http_max_reports} reports in one request: split the "
                                      "delivery, or import it as a CSV file")
         request_id = uuid.uuid4()
         answers = []
         async with runtime.db.acquire() as conn:
             for index, incoming in enumerate(reports):
-                async with conn.transaction():  # each report on its own: one bad report spoils no other
-                    outcome = await intake.take(conn, incoming, sender=partner.id, channel="http",
-                                                source=f"http:{request_id}:{index}")
+                async with unit_of_work(conn) as uow:  # each report on its own: one bad report spoils no other
+                    outcome = await take_report(uow, deps, Sent(incoming, partner.id, f"http:{request_id}:{index}"),
+                                                channel="http")
                 line = incoming.position if incoming.media_type == CSV else None
                 answers.append(ReportAnswer(index=index, line=line, **outcome.as_dict()))
         answer = ReportsAnswer(request_id=request_id, partner_id=partner.id, reports=answers,

@@ -1,52 +1,43 @@
-"""The Kafka way in: one subscriber on every partner's `partner.<id>.reports.v1` topic."""
+"""The Kafka ways in: every partner's `partner.<id>.reports.v1` topic, and ErasureRequested."""
 
 from __future__ import annotations
 
-import asyncpg
-
 from vroeg_contracts import topics
-from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ErasureRequested
-from vroeg_runtime.consuming import Delivery, PermanentError, TransactionalConsumer, record_span, subscribe_batches
+from vroeg_runtime.consuming import Delivery, Subscription, Within, consume, envelopes_of, position_of
 from vroeg_runtime.service import ServiceRuntime
+from vroeg_runtime.unit_of_work import UnitOfWork
 
-from ..bootstrap import Intake
-from ..erasure import erase_household
-from ..handlers import SERVICE, Sent
-from ..incoming import json_report
+from ..adapters.incoming import json_report
+from ..handlers.dependencies import IntakeDependencies
+from ..handlers.erasure import erase_household
+from ..handlers.take_report import Sent, take_report, take_reports
 
 
-def register(intake: Intake, runtime: ServiceRuntime) -> None:
-    async def on_partner_record(conn: asyncpg.Connection, delivery: Delivery) -> None:
-        await intake.take(conn, json_report(delivery.value), sender=_sender(delivery), channel="kafka",
-                          source=delivery.message_id)
+def register(runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
+    async def take_one(uow: UnitOfWork, sent: Sent) -> None:
+        await take_report(uow, deps, sent, channel="kafka")
 
-    async def on_partner_records(conn: asyncpg.Connection, deliveries: list[Delivery]) -> None:
-        batch = [Sent(json_report(d.value), _sender(d), d.message_id) for d in deliveries]
-        await intake.take_many(conn, batch, channel="kafka", within=lambda i: record_span(deliveries[i]))
+    async def take_batch(uow: UnitOfWork, batch: list[Sent], within: Within) -> None:
+        await take_reports(uow, deps, batch, channel="kafka", within=within)
 
-    # Records are taken a batch per transaction, with their inbox claims; the offsets are committed
+    # Records are taken a batch per unit of work, with their inbox claims; the offsets are committed
     # after it. The inbox key is the record's position (topic:partition:offset), never a header: a
     # partner's headers are the partner's to choose. A partner report carries personal data in clear,
     # so its dead letter keeps only the pointer in the headers; the bytes stay on the partner topic.
-    consumer = TransactionalConsumer(service=SERVICE, broker=runtime.broker, pool=lambda: runtime.db,
-                                     inbox_name="partner-reports", handler=on_partner_record,
-                                     batch_handler=on_partner_records,
-                                     message_id=lambda delivery: delivery.message_id,
-                                     protect_dead_letter=lambda _raw: b"")
-    subscribe_batches(runtime.broker, [topics.partner_reports(p) for p in intake.partners],
-                      group_id="vroeg-intake", consumer=consumer, hot=True)
+    consume(runtime, [topics.partner_reports(p) for p in deps.partners], group_id="vroeg-intake", hot=True,
+            subscription=Subscription(inbox="partner-reports", parse=_partner_report, handle=take_one,
+                                      handle_batch=take_batch, message_id=position_of),
+            protect_dead_letter=lambda _raw: b"")
 
-    async def on_erasure_requested(conn: asyncpg.Connection, delivery: Delivery) -> None:
-        try:
-            envelope = Envelope[ErasureRequested].parse(delivery.value)
-        except ValueError as error:
-            raise PermanentError(str(error)) from error
-        await erase_household(conn, envelope)
+    consume(runtime, [topics.ERASURE_REQUESTED], group_id="vroeg-intake-erasure",
+            subscription=Subscription(inbox="erasure-requested", parse=envelopes_of(ErasureRequested),
+                                      handle=erase_household))
 
-    erasures = TransactionalConsumer(service=SERVICE, broker=runtime.broker, pool=lambda: runtime.db,
-                                     inbox_name="erasure-requested", handler=on_erasure_requested)
-    subscribe_batches(runtime.broker, [topics.ERASURE_REQUESTED], group_id="vroeg-intake-erasure", consumer=erasures)
+
+def _partner_report(delivery: Delivery) -> Sent:
+    """A record as a report: bytes that are not a report are still one, answered with a rejection."""
+    return Sent(json_report(delivery.value), _sender(delivery), delivery.message_id)
 
 
 def _sender(delivery: Delivery) -> str:

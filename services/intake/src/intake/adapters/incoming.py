@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .adapters.csv_reports import read_rows
-from .domain.validation import FieldError, decode_json
+from ..domain.validation import FieldError, decode_json
+from .csv_reports import read_rows
 
 JSON = "application/json"
 CSV = "text/csv"

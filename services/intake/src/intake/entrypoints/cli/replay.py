@@ -1,8 +1,8 @@
 """Replay stored rejections once their cause is fixed (a partner was allowed a new category, say).
 
-    python -m intake.replay --list [--partner eigen-haard] [--since 2026-11-01]
-    python -m intake.replay --rejection 6f1c...                 (one or more, by id)
-    python -m intake.replay --partner eigen-haard [--since 2026-11-01]
+    python -m intake replay --list [--partner eigen-haard] [--since 2026-11-01]
+    python -m intake replay --rejection 6f1c...                 (one or more, by id)
+    python -m intake replay --partner eigen-haard [--since 2026-11-01]
 
 Each rejection's stored bytes go through the same handler again (channel `replay`), each in its own
 transaction. One that is accepted now is marked replayed; one that is still refused keeps its
@@ -19,13 +19,16 @@ from datetime import datetime
 
 from vroeg_contracts.partner_report import AMSTERDAM
 from vroeg_runtime import logs
+from vroeg_runtime.unit_of_work import unit_of_work
 
-from ..bootstrap import Intake, load
-from ..handlers import pending_rejections, replay_rejection
+from ...bootstrap import connect, dependencies
+from ...config import SERVICE
+from ...handlers.dependencies import IntakeDependencies
+from ...handlers.replay import pending_rejections, replay_rejection
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m intake.replay", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m intake replay", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rejection", type=uuid.UUID, action="append", default=[], help="a rejection id")
     parser.add_argument("--partner", help="every pending rejection of this partner")
     parser.add_argument("--since", type=_moment, help="only rejections from this moment (ISO 8601; Amsterdam time "
@@ -34,9 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.rejection or args.partner or args.list):
         parser.error("name what to replay: --rejection <id> or --partner <id> (or --list)")
-    logs.configure("intake", json_logs=False, level="WARNING")  # the command's own output is on stdout
-    intake = load()
-    return asyncio.run(_run(intake, args))
+    logs.configure(SERVICE, json_logs=False, level="WARNING")  # the command's own output is on stdout
+    return asyncio.run(_run(dependencies(), args))
 
 
 def _moment(text: str) -> datetime:
@@ -44,11 +46,12 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
 
 
-async def _run(intake: Intake, args: argparse.Namespace) -> int:
-    conn = await intake.connect()
+async def _run(deps: IntakeDependencies, args: argparse.Namespace) -> int:
+    conn = await connect(deps.settings)
     try:
         if args.list or not args.rejection:
-            pending = await pending_rejections(conn, args.partner, args.since)
+            async with unit_of_work(conn) as uow:
+                pending = await pending_rejections(uow, args.partner, args.since)
             if args.list:
                 for item in pending:
                     reasons = "; ".join(f"{r['field']}: {r['reason']}" for r in item.reasons)
@@ -59,9 +62,8 @@ async def _run(intake: Intake, args: argparse.Namespace) -> int:
             args.rejection = [item.rejection_id for item in pending]
         accepted = 0
         for rejection_id in args.rejection:
-            async with conn.transaction():
-                result = await replay_rejection(conn, rejection_id, context=intake.validation_context(),
-                                                privacy=intake.privacy)
+            async with unit_of_work(conn) as uow:  # each on its own: one failure spoils no other
+                result = await replay_rejection(uow, deps, rejection_id)
             if result.outcome is None:
                 print(f"{rejection_id}: no such rejection")
                 continue

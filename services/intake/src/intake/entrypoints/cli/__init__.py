@@ -1,0 +1,2 @@
+"""Intake's command-line tools, one module each with `main(argv) -> int`; `python -m intake <tool>`
+runs them (`import-csv`, `replay`)."""
