@@ -277,7 +277,8 @@ class TransactionalConsumer(Generic[T]):
                     with record_span(delivery):
                         await sub.handle(uow, item)
         except sub.permanent as error:
-            raise PermanentError(describe_error(error)) from error
+            # The use case's own errors name a field and a reason, never the input: keep their words.
+            raise PermanentError(str(error)) from error
 
 
 @contextlib.contextmanager

@@ -11,34 +11,37 @@ from vroeg_runtime.service import ServiceRuntime, create_http_app
 from vroeg_runtime.settings import PlatformSettings
 
 from . import __version__
-from .config import SERVICE_DIR, MatchingSettings
-from .domain.policy import Policy, load_policies
-from .staff import Staff, load_staff
+from .adapters.policy_files import load_policies
+from .adapters.staff_directory import load_staff
+from .config import SERVICE, SERVICE_DIR, MatchingSettings
+from .entrypoints import http, kafka, loops
+from .handlers.dependencies import MatchingDependencies
 
 
-@dataclass
+@dataclass(frozen=True)
 class Matching:
-    settings: MatchingSettings
+    """The built service: what `python -m matching` serves."""
+
+    deps: MatchingDependencies
     platform: PlatformSettings
-    policies: dict[str, Policy]
-    staff: Staff
     runtime: ServiceRuntime
+
+
+def dependencies(settings: MatchingSettings) -> MatchingDependencies:
+    # A bad policy or staff file stops the start here, with the file and the field named.
+    return MatchingDependencies(settings=settings, policies=load_policies(settings.policy_dir),
+                                staff=load_staff(settings.staff_file))
 
 
 def build(settings: MatchingSettings | None = None, platform: PlatformSettings | None = None) -> tuple[Matching, FastAPI]:
     settings = settings or MatchingSettings()
     platform = platform or PlatformSettings()
-    logs.configure("matching", json_logs=platform.json_logs, level=platform.log_level)
-    # A bad policy or staff file stops the start here, with the file and the field named.
-    policies = load_policies(settings.policy_dir)
-    staff = load_staff(settings.staff_file)
-    runtime = ServiceRuntime(name="matching", version=__version__, database_url=settings.database_url,
+    logs.configure(SERVICE, json_logs=platform.json_logs, level=platform.log_level)
+    deps = dependencies(settings)
+    runtime = ServiceRuntime(name=SERVICE, version=__version__, database_url=settings.database_url,
                              kafka_bootstrap=platform.kafka_bootstrap, migrations_dir=SERVICE_DIR / "migrations")
-    matching = Matching(settings, platform, policies, staff, runtime)
-    from .entrypoints import http, kafka, retention
-
-    kafka.register(matching)
-    runtime.loops.append(retention.retention_loop(matching))
+    kafka.register(runtime, deps)
+    runtime.loops.append(loops.retention_loop(deps))
     app = create_http_app(runtime, title="Vroeg matching")
-    http.register(app, matching)
-    return matching, app
+    http.register(app, runtime, deps)
+    return Matching(deps, platform, runtime), app

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .domain.durations import IsoPeriod, Period
 
+SERVICE = "matching"
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
 

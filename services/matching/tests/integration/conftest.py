@@ -24,6 +24,7 @@ from vroeg_contracts.partner_report import Category, ReportStatus, today_in_amst
 from vroeg_contracts.privacy import SealedContact
 from vroeg_devtools import bus
 from vroeg_devtools.stack import Stack
+from vroeg_runtime import migrations
 from vroeg_runtime.staff_auth import token_sha256
 
 CATEGORIES = {"eigen-haard": Category.RENT, "vgz": Category.HEALTH_INSURANCE, "waternet": Category.WATER}
@@ -55,6 +56,21 @@ async def db(platform) -> AsyncIterator[asyncpg.Pool]:
     pool = await asyncpg.create_pool(platform.database_urls["matching"], min_size=1, max_size=4)
     yield pool
     await pool.close()
+
+
+@pytest.fixture
+async def conn(platform) -> AsyncIterator[asyncpg.Connection]:
+    """A connection whose work is all rolled back at the end: the test's decisions must never reach
+    the outbox relay of a matching process started later (their sealed contacts are fake)."""
+    connection = await asyncpg.connect(platform.database_urls["matching"])
+    await migrations.migrate(connection, "matching", SERVICE_DIR / "migrations")
+    everything = connection.transaction()
+    await everything.start()  # the tests' own transactions become savepoints inside it
+    try:
+        yield connection
+    finally:
+        await everything.rollback()
+        await connection.close()
 
 
 @pytest.fixture(scope="module")

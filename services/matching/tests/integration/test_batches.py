@@ -1,4 +1,4 @@
-"""A batch handled at once (`handle_many`, the Kafka path) decides, stores and announces exactly what
+"""A batch handled at once (the `*_batch` handlers, the Kafka path) decides, stores and announces exactly what
 the same events handled one by one do, including events that depend on earlier ones in the batch."""
 
 from __future__ import annotations
@@ -11,31 +11,16 @@ import asyncpg
 import pytest
 
 from matching.adapters.batch_repository import BatchedHouseholdRepository, NotLoaded
-from matching.adapters.repository import HouseholdRepository
+from matching.adapters.policy_files import load_policies
 from matching.config import SERVICE_DIR
-from matching.handlers import handle_arrears_reported, handle_case_closed, handle_many
-from matching.domain.policy import load_policies
+from matching.handlers.arrears_reported import handle_arrears_reported, handle_arrears_reported_batch
+from matching.handlers.case_closed import handle_case_event, handle_case_events_batch
 from vroeg_contracts.events import CaseClosed
-from vroeg_runtime import migrations
+from vroeg_runtime.unit_of_work import unit_of_work
 
 from .conftest import Household, now
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@pytest.fixture
-async def conn(platform):
-    """A connection whose work is all rolled back at the end: the test's decisions must never reach
-    the outbox relay of a matching process started later (their sealed contacts are fake)."""
-    connection = await asyncpg.connect(platform.database_urls["matching"])
-    await migrations.migrate(connection, "matching", SERVICE_DIR / "migrations")
-    everything = connection.transaction()
-    await everything.start()  # the tests' own transactions become savepoints inside it
-    try:
-        yield connection
-    finally:
-        await everything.rollback()
-        await connection.close()
 
 
 def reports(home: Household) -> list[Any]:
@@ -75,10 +60,10 @@ async def test_a_batch_decides_what_one_by_one_does(conn):
     policies = load_policies(SERVICE_DIR / "policies")
     one, batch = Household(), Household()
     for event in reports(one):
-        async with conn.transaction():
-            await handle_arrears_reported(HouseholdRepository(conn), event, policies)
-    async with conn.transaction():
-        outcomes = await handle_many(conn, reports(batch), handle_arrears_reported, policies, create_households=True)
+        async with unit_of_work(conn) as uow:
+            await handle_arrears_reported(uow, event, policies)
+    async with unit_of_work(conn) as uow:
+        outcomes = await handle_arrears_reported_batch(uow, reports(batch), policies=policies)
     assert outcomes[1] == ["HouseholdAtRisk"]
     assert await stored(conn, batch) == await stored(conn, one)
 
@@ -91,10 +76,10 @@ async def test_a_batch_decides_what_one_by_one_does(conn):
                            "outreach") for _ in range(2)]
 
     for event in closes(one):
-        async with conn.transaction():
-            await handle_case_closed(HouseholdRepository(conn), event, policies)
-    async with conn.transaction():
-        outcomes = await handle_many(conn, closes(batch), handle_case_closed, policies, create_households=False)
+        async with unit_of_work(conn) as uow:
+            await handle_case_event(uow, event, policies)
+    async with unit_of_work(conn) as uow:
+        outcomes = await handle_case_events_batch(uow, closes(batch), policies=policies)
     assert outcomes == [["NothingToDo"], ["NothingToDo"]]
     assert await stored(conn, batch) == await stored(conn, one)
 
@@ -103,9 +88,8 @@ async def test_a_closed_case_of_an_unknown_household_is_noted_as_such(conn):
     policies = load_policies(SERVICE_DIR / "policies")
     gone = Household()
     closed = gone.event(CaseClosed(case_id=uuid.uuid4(), outcome="Geen hulp gewenst", closed_at=now()), "outreach")
-    async with conn.transaction():
-        assert await handle_many(conn, [closed], handle_case_closed, policies,
-                                 create_households=False) == [["UnknownHousehold"]]
+    async with unit_of_work(conn) as uow:
+        assert await handle_case_events_batch(uow, [closed], policies=policies) == [["UnknownHousehold"]]
 
 
 async def test_the_batch_repository_refuses_to_answer_for_a_household_it_did_not_load(conn):

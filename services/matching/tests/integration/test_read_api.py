@@ -49,7 +49,7 @@ async def test_the_history_command_prints_the_decisions(matching, db, publish, h
     rent = home.report("eigen-haard", days_ago=3)
     await publish(rent)
     await handled(rent)
-    command = [sys.executable, "-m", "matching.history"]
+    command = [sys.executable, "-m", "matching", "history"]
     done = subprocess.run([*command, home.key], capture_output=True, text=True, timeout=60, env=os.environ)
     assert done.returncode == 0, done.stderr
     assert f"Household {home.key} (municipality 0437): 1 decisions" in done.stdout

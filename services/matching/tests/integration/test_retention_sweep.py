@@ -2,8 +2,17 @@
 the retention period (here seconds); a household with an open signal is kept. Logs carry counts only."""
 
 import json
+from datetime import UTC, date, datetime
 
-from .conftest import eventually, matching_stack
+from matching.adapters.policy_files import load_policies
+from matching.config import SERVICE_DIR
+from matching.domain.durations import Period
+from matching.handlers.arrears_reported import handle_arrears_reported_batch
+from matching.handlers.retention import forget_expired_households
+from vroeg_contracts.partner_report import today_in_amsterdam
+from vroeg_runtime.unit_of_work import unit_of_work
+
+from .conftest import Household, eventually, matching_stack
 
 
 async def test_idle_households_without_open_signals_are_forgotten(platform, tmp_path, db, publish, household, handled):
@@ -28,3 +37,27 @@ async def test_idle_households_without_open_signals_are_forgotten(platform, tmp_
     assert sweeps and all(set(s["deleted"]) <= {"signals", "decisions", "case_closures", "decision_reads",
                                                  "households", "outbox"} for s in sweeps)
     assert not any(old.key in json.dumps(line) for line in sweeps)
+
+
+async def test_the_sweep_judges_a_page_at_a_time_and_erases_only_what_the_rule_lets_go(conn):
+    """The sweep itself, page by page (one household a page here), in a transaction rolled back at
+    the end. It is run as of June 2000 on households whose last event is set to January 2000, so
+    that of all the households in the database only these three are idle."""
+    policies = load_policies(SERVICE_DIR / "policies")
+    today = today_in_amsterdam()
+    open_one, over, over_too = Household(), Household(), Household()
+    reports = [open_one.report("eigen-haard", days_ago=(today - date(2000, 5, 25)).days),  # counts until August
+               over.report("eigen-haard", days_ago=(today - date(1999, 11, 1)).days),  # counted until January
+               over_too.report("vgz", days_ago=(today - date(1999, 10, 1)).days)]
+    async with unit_of_work(conn) as uow:
+        await handle_arrears_reported_batch(uow, reports, policies=policies)
+    keys = [open_one.key, over.key, over_too.key]
+    await conn.execute("UPDATE households SET last_event_at = $2 WHERE household_key = ANY($1::text[])",
+                       keys, datetime(2000, 1, 1, tzinfo=UTC))
+
+    deleted = await forget_expired_households(lambda: unit_of_work(conn), policies, retention=Period(months=1),
+                                              now=datetime(2000, 6, 1, 12, tzinfo=UTC), page_size=1)
+    left = await conn.fetch("SELECT household_key FROM households WHERE household_key = ANY($1::text[])", keys)
+    assert [r["household_key"] for r in left] == [open_one.key]
+    assert deleted["households"] == 2 and deleted["signals"] == 2 and deleted["decisions"] == 2
+    assert await conn.fetchval("SELECT count(*) FROM signals WHERE household_key = ANY($1::text[])", keys) == 1

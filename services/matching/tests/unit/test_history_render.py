@@ -3,8 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
-from matching.adapters.repository import DecisionRecord, HouseholdHistory
-from matching.history import render
+from matching.domain.history import DecisionRecord, HouseholdHistory, render
 
 
 def test_renders_each_decision_with_its_rule_trigger_and_signals():

@@ -7,7 +7,7 @@ from decimal import Decimal
 from matching.domain.decisions import decide, empty_announced
 from matching.domain.model import Signal
 from matching.domain.policy import Action, Policy
-from matching.messages import outgoing
+from matching.domain.messages import outgoing
 from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import SealedContact

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from matching.adapters.policy_files import PolicyError, load_policies, load_policy
 from matching.domain.durations import Period
-from matching.domain.policy import Action, PolicyError, load_policies, load_policy
+from matching.domain.policy import Action
 from vroeg_contracts.partner_report import Category
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"

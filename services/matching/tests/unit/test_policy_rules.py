@@ -15,7 +15,8 @@ import pytest
 
 from matching.domain.decisions import CaseEscalated, CaseNeeded, NotPickedUp, announce, decide, empty_announced
 from matching.domain.model import Signal, assess
-from matching.domain.policy import Action, load_policy
+from matching.adapters.policy_files import load_policy
+from matching.domain.policy import Action
 from vroeg_contracts.partner_report import Category, ReportStatus
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"

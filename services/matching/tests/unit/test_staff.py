@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from matching.bootstrap import build
 from matching.config import SERVICE_DIR, MatchingSettings
-from matching.staff import Role, StaffError, load_staff
+from matching.adapters.staff_directory import StaffError, load_staff
+from matching.domain.staff import Role
 
 SHIPPED = load_staff(SERVICE_DIR / "config" / "staff.toml")
 

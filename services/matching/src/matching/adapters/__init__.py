@@ -1,1 +1,2 @@
-"""Matching's adapters: the PostgreSQL repository."""
+"""Matching's adapters: the PostgreSQL repositories (one record at a time, and a batch's), and the
+policy and staff files read at start-up."""

@@ -3,8 +3,9 @@
 `HouseholdRepository` makes a round trip per read and per write: about seven per report. This one
 loads and locks every household the batch touches in four statements, serves the use cases from
 those (an event sees what the events before it in the batch did to its household), and keeps the
-writes until `flush`, which stores them with one statement per table. The use cases in `handlers`
-are the same for both.
+writes until `flush`, which stores them with one statement per table. The use cases in `handlers/`
+are the same for both; the events they emit leave through the unit of work, which writes them to
+the outbox in one statement when it closes.
 
 Asking for a household that was not loaded raises `NotLoaded`; the caller then handles the events
 one by one.
@@ -21,13 +22,12 @@ from typing import Any
 import asyncpg
 
 from vroeg_contracts.privacy import SealedContact
-from vroeg_runtime import outbox
 from vroeg_runtime.bulk import columns
-from vroeg_runtime.outbox import OutboxMessage
 
 from ..domain.decisions import empty_announced
+from ..domain.household import Household
 from ..domain.model import Signal
-from .repository import Household, HouseholdRepository, _signal
+from .repository import HouseholdRepository, _signal
 
 
 class NotLoaded(LookupError):
@@ -42,10 +42,11 @@ class BatchedHouseholdRepository(HouseholdRepository):
         self._closures: dict[uuid.UUID, tuple[str, date]] = {}
         self._announced: dict[str, str] = {}
         self._decisions: list[tuple[Any, ...]] = []
-        self._outgoing: list[OutboxMessage] = []
 
-    async def load(self, household_keys: Iterable[str], *, create_in: Mapping[str, str] | None = None) -> None:
-        """Lock and load the households (creating those in `create_in`, key -> municipality code)."""
+    async def load(self, household_keys: Iterable[str], *, create_in: Mapping[str, str] | None = None,
+                   skip_locked: bool = False) -> None:
+        """Lock and load the households (creating those in `create_in`, key -> municipality code).
+        With `skip_locked`, a household another transaction holds is left out (it reads as None)."""
         keys = sorted(set(household_keys) | set(create_in or {}))
         if create_in:
             await self.conn.execute(
@@ -55,7 +56,8 @@ class BatchedHouseholdRepository(HouseholdRepository):
         # Locked in key order, so two batches never wait on each other in a circle.
         rows = await self.conn.fetch(
             "SELECT household_key, municipality_code, announced, last_event_at FROM households"
-            " WHERE household_key = ANY($1::text[]) ORDER BY household_key FOR UPDATE", keys)
+            " WHERE household_key = ANY($1::text[]) ORDER BY household_key"
+            f" FOR UPDATE{' SKIP LOCKED' if skip_locked else ''}", keys)
         # One index lookup per key (LATERAL, kept apart by OFFSET 0), not `= ANY($1)` or a join:
         # until the first ANALYZE of a table that grows by the batch, the planner takes a few hundred
         # keys for a quarter of the table and scans all of it, a cost that grows with every report.
@@ -83,8 +85,7 @@ class BatchedHouseholdRepository(HouseholdRepository):
 
     # Reads, from what was loaded: the household objects the use cases change in place.
 
-    async def lock(self, household_key: str, *, create_in: str | None = None,
-                   skip_locked: bool = False) -> Household | None:
+    async def lock(self, household_key: str, *, create_in: str | None = None) -> Household | None:
         if household_key not in self._households:
             raise NotLoaded("a household outside the batch")
         return self._households[household_key]
@@ -117,9 +118,6 @@ class BatchedHouseholdRepository(HouseholdRepository):
                               signal_id: uuid.UUID | None = None, event_id: uuid.UUID | None = None) -> None:
         self._decisions.append((decision_id, household_key, cause_event_id, outcome, rule,
                                 json.dumps(inputs, default=str), episode_id, signal_id, event_id))
-
-    async def add_outgoing(self, message: OutboxMessage) -> None:
-        self._outgoing.append(message)
 
     async def flush(self) -> None:
         """Store what the batch wrote, one statement per table."""
@@ -158,5 +156,3 @@ class BatchedHouseholdRepository(HouseholdRepository):
                 "  $5::text[], $6::jsonb[], $7::uuid[], $8::uuid[], $9::uuid[]) WITH ORDINALITY"
                 "  AS u(d, h, c, o, r, i, e, s, ev, n) ORDER BY n",
                 *columns(self._decisions, 9))
-        await outbox.add_many(self.conn, self._outgoing)
-

@@ -4,73 +4,41 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
-from vroeg_runtime import outbox
-from vroeg_runtime.outbox import OutboxMessage
-
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import SealedContact
 
 from ..domain.decisions import empty_announced
-from ..domain.model import Signal, sort_key
+from ..domain.history import DecisionRecord, HouseholdHistory
+from ..domain.household import Household, IdleHousehold
+from ..domain.model import Signal
 
 # Every table that holds rows about a household, in the order erasure deletes them.
 HOUSEHOLD_TABLES = ("signals", "decisions", "case_closures", "decision_reads", "households")
-
-
-@dataclass
-class Household:
-    """A household as matching holds it, locked for the transaction that loaded it."""
-
-    household_key: str
-    municipality_code: str
-    announced: dict[str, Any]
-    signals: dict[uuid.UUID, Signal]
-    contacts: dict[uuid.UUID, SealedContact]
-    closed: dict[uuid.UUID, date]  # case (episode) id -> the day outreach closed it
-    last_event_at: datetime
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    decision_id: uuid.UUID
-    decided_at: datetime
-    outcome: str
-    rule: str
-    episode_id: uuid.UUID | None
-    signal_id: uuid.UUID | None
-    event_id: uuid.UUID | None
-    cause_event_id: uuid.UUID
-    inputs: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class HouseholdHistory:
-    household_key: str
-    municipality_code: str
-    decisions: list[DecisionRecord]
+# What `_signal` reads of a signal row (the sealed contact is not among them).
+SIGNAL_COLUMNS = ("signal_id, partner_id, report_id, category, amount, arrears_since, signal_date, crisis, closed_on,"
+                  " withdrawn, reported_open, person_key, warm_handover")
 
 
 class HouseholdRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def lock(self, household_key: str, *, create_in: str | None = None,
-                   skip_locked: bool = False) -> Household | None:
+    async def lock(self, household_key: str, *, create_in: str | None = None) -> Household | None:
         """The household, locked for this transaction; None if unknown (created if `create_in`
-        names its municipality). `skip_locked` returns None instead of waiting for another writer."""
+        names its municipality)."""
         if create_in is not None:
             await self.conn.execute(
                 "INSERT INTO households (household_key, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 household_key, create_in)
         row = await self.conn.fetchrow(
-            "SELECT municipality_code, announced, last_event_at FROM households WHERE household_key = $1"
-            f" FOR UPDATE{' SKIP LOCKED' if skip_locked else ''}", household_key)
+            "SELECT municipality_code, announced, last_event_at FROM households WHERE household_key = $1 FOR UPDATE",
+            household_key)
         if row is None:
             return None
         rows = await self.conn.fetch("SELECT * FROM signals WHERE household_key = $1", household_key)
@@ -82,10 +50,6 @@ class HouseholdRepository:
             signals={r["signal_id"]: _signal(r) for r in rows},
             contacts={r["signal_id"]: SealedContact.model_validate_json(r["sealed_contact"]) for r in rows},
             closed={r["episode_id"]: r["closed_on"] for r in closed}, last_event_at=row["last_event_at"])
-
-    async def add_outgoing(self, message: OutboxMessage) -> None:
-        """Put a message in the outbox, in this transaction."""
-        await outbox.add_many(self.conn, [message])
 
     async def save_announced(self, household_key: str, announced: dict[str, Any]) -> None:
         """Store what was announced; every handled event passes here, so it is also the last event."""
@@ -145,24 +109,45 @@ class HouseholdRepository:
 
     async def erase(self, household_key: str) -> dict[str, int]:
         """Delete every row about the household, including its messages in the outbox; counts per table."""
+        return await self.erase_many([household_key])
+
+    async def erase_many(self, household_keys: Sequence[str]) -> dict[str, int]:
+        """Delete every row about the households, their messages in the outbox too, with one
+        statement per table; the rows deleted per table, added up over the households."""
+        keys = list(household_keys)
         counts = {}
         for table in HOUSEHOLD_TABLES:
-            status = await self.conn.execute(f"DELETE FROM {table} WHERE household_key = $1", household_key)  # noqa: S608
+            status = await self.conn.execute(f"DELETE FROM {table} WHERE household_key = ANY($1::text[])", keys)  # noqa: S608
             counts[table] = int(status.split()[-1])
-        status = await self.conn.execute("DELETE FROM outbox WHERE key = $1", household_key.encode())
+        status = await self.conn.execute("DELETE FROM outbox WHERE key = ANY($1::bytea[])", [k.encode() for k in keys])
         counts["outbox"] = int(status.split()[-1])
         return counts
 
-    async def idle_since(self, cutoff: datetime, limit: int,
-                         after: tuple[datetime, str] | None = None) -> list[tuple[datetime, str]]:
-        """Households whose last event is before `cutoff`, oldest first, from just past `after`:
-        (last event, key) pairs, the candidates for retention."""
+    async def idle_households(self, cutoff: datetime, limit: int,
+                              after: tuple[datetime, str] | None = None) -> list[IdleHousehold]:
+        """Up to `limit` households whose last event is before `cutoff`, oldest first from just past
+        `after` (last event, key), with their signals: the candidates for retention, in ONE query and
+        without a lock, so that judging thousands of households that must be kept costs a query per
+        page rather than a transaction and a lock each."""
         after = after or (datetime.min.replace(tzinfo=cutoff.tzinfo), "")
         rows = await self.conn.fetch(
-            "SELECT last_event_at, household_key FROM households WHERE last_event_at < $1"
-            " AND (last_event_at, household_key) > ($2, $3) ORDER BY last_event_at, household_key LIMIT $4",
+            f"""WITH page AS (
+                    SELECT household_key, municipality_code, last_event_at FROM households
+                    WHERE last_event_at < $1 AND (last_event_at, household_key) > ($2, $3)
+                    ORDER BY last_event_at, household_key LIMIT $4)
+                SELECT p.household_key, p.municipality_code, p.last_event_at, s.*
+                FROM page p LEFT JOIN LATERAL (
+                    SELECT {SIGNAL_COLUMNS} FROM signals WHERE household_key = p.household_key OFFSET 0) s ON true
+                ORDER BY p.last_event_at, p.household_key""",  # noqa: S608
             cutoff, after[0], after[1], limit)
-        return [(r["last_event_at"], r["household_key"]) for r in rows]
+        households: dict[str, IdleHousehold] = {}
+        for row in rows:
+            household = households.setdefault(row["household_key"], IdleHousehold(
+                household_key=row["household_key"], municipality_code=row["municipality_code"],
+                last_event_at=row["last_event_at"], signals=[]))
+            if row["signal_id"] is not None:
+                household.signals.append(_signal(row))
+        return list(households.values())
 
 
 def _signal(row: asyncpg.Record) -> Signal:
@@ -171,15 +156,3 @@ def _signal(row: asyncpg.Record) -> Signal:
                   signal_date=row["signal_date"], crisis=row["crisis"], closed_on=row["closed_on"],
                   withdrawn=row["withdrawn"], reported_open=row["reported_open"], person_key=row["person_key"],
                   warm_handover=row["warm_handover"])
-
-
-def signal_inputs(signals: dict[uuid.UUID, Signal]) -> list[dict[str, Any]]:
-    """The signals a decision was taken on, as stored with it (pseudonymous: no contact details)."""
-    return [
-        {"signal_id": str(s.signal_id), "partner_id": s.partner_id, "report_id": s.report_id,
-         "category": s.category.value, "amount": str(s.amount) if s.amount is not None else None,
-         "arrears_since": s.arrears_since.isoformat(), "signal_date": s.signal_date.isoformat(),
-         "crisis": s.crisis, "closed_on": s.closed_on.isoformat() if s.closed_on else None,
-         "withdrawn": s.withdrawn, "reported_open": s.reported_open}
-        for s in sorted(signals.values(), key=sort_key)
-    ]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vroeg_contracts.events import Intensity
 from vroeg_contracts.partner_report import Category
@@ -89,36 +87,12 @@ class Policy(BaseModel):
         return self.model_dump(mode="json")
 
 
-class PolicyError(ValueError):
-    pass
+class UnknownMunicipality(LookupError):
+    """An event of a municipality that has no policy: no retry can decide it (it is dead-lettered)."""
 
 
-def load_policy(path: Path) -> Policy:
-    try:
-        return Policy.model_validate(tomllib.loads(path.read_text()))
-    except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{path}: not valid TOML: {error}") from None
-    except ValidationError as error:
-        raise PolicyError(f"{path}: {'; '.join(_problem(e) for e in error.errors(include_input=False))}") from None
-
-
-def _problem(error: Any) -> str:
-    """`field: reason`, with a wrong category key named as such rather than as `[key]`."""
-    location = [str(part) for part in error["loc"]]
-    reason = error["msg"].removeprefix("Value error, ")
-    if location[-1:] == ["[key]"]:
-        location, reason = location[:-1], f"not a category: {reason.removeprefix('Input should be ')}"
-    return f"{'.'.join(location) or '(policy)'}: {reason}"
-
-
-def load_policies(directory: Path) -> dict[str, Policy]:
-    """Every `*.toml` policy in a directory (not its subdirectories), by municipality code."""
-    policies: dict[str, Policy] = {}
-    for path in sorted(directory.glob("*.toml")):
-        policy = load_policy(path)
-        if policy.municipality_code in policies:
-            raise PolicyError(f"{path}: municipality_code: a second policy for {policy.municipality_code}")
-        policies[policy.municipality_code] = policy
-    if not policies:
-        raise PolicyError(f"{directory}: no policy files (*.toml)")
-    return policies
+def policy_for(municipality_code: str, policies: Mapping[str, Policy]) -> Policy:
+    """The policy of the municipality, which every event about one of its households is decided by."""
+    if municipality_code not in policies:
+        raise UnknownMunicipality(f"municipality_code: no policy for {municipality_code}")
+    return policies[municipality_code]

@@ -1,1 +1,2 @@
-"""Matching's entrypoints: Kafka subscribers, the read API and the retention loop. They parse and delegate."""
+"""Matching's entrypoints: Kafka subscriptions (`kafka`), the read API (`http`), the retention loop
+(`loops`) and the command-line tools (`cli`). They parse and delegate."""

@@ -10,11 +10,13 @@ import structlog
 from fastapi import Depends, FastAPI, HTTPException, Path, status
 from pydantic import BaseModel
 
+from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.staff_auth import staff_dependency
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-from ..adapters.repository import HouseholdRepository
-from ..bootstrap import Matching
-from ..staff import StaffMember
+from ..domain.staff import StaffMember
+from ..handlers.dependencies import MatchingDependencies
+from ..handlers.history import ReadRefused, read_history
 
 log = structlog.get_logger(__name__)
 
@@ -37,9 +39,9 @@ class HistoryOut(BaseModel):
     decisions: list[DecisionOut]
 
 
-def register(app: FastAPI, matching: Matching) -> None:
-    # Who may read depends on the household's municipality, so the 403 is decided below.
-    staff_member = staff_dependency(matching.staff.authenticate)
+def register(app: FastAPI, runtime: ServiceRuntime, deps: MatchingDependencies) -> None:
+    # Who may read depends on the household's municipality, so the 403 is decided by the use case.
+    staff_member = staff_dependency(deps.staff.authenticate)
 
     @app.get("/v1/households/{household_key}/decisions", tags=["decisions"], response_model=HistoryOut,
              responses={401: {"description": "no valid staff token"},
@@ -49,14 +51,14 @@ def register(app: FastAPI, matching: Matching) -> None:
                                   member: StaffMember = Depends(staff_member)) -> HistoryOut:
         """Every decision about the household, oldest first, with the rule that fired and its inputs.
         Each read is recorded (who, when, which household)."""
-        async with matching.runtime.db.acquire() as conn, conn.transaction():
-            repo = HouseholdRepository(conn)
-            history = await repo.history(household_key)
-            if history is None:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "no decisions about this household")
-            if not member.may_read_decisions_of(history.municipality_code):
-                log.warning("decision_read_refused", reader=member.id, role=member.role.value)
-                raise HTTPException(status.HTTP_403_FORBIDDEN, "not allowed to read this household's decisions")
-            await repo.record_read(household_key, reader=member.id, role=member.role.value, channel="api")
+        try:
+            async with pooled_unit_of_work(runtime.db) as uow:
+                history = await read_history(uow, household_key, reader=member.id, role=member.role.value,
+                                             channel="api", may_read=member.may_read_decisions_of)
+        except ReadRefused:
+            log.warning("decision_read_refused", reader=member.id, role=member.role.value)
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "not allowed to read this household's decisions") from None
+        if history is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no decisions about this household")
         return HistoryOut(household_key=history.household_key, municipality_code=history.municipality_code,
                           decisions=[DecisionOut(**vars(d)) for d in history.decisions])

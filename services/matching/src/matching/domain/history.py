@@ -1,48 +1,32 @@
-"""`python -m matching.history <household_key>`: a household's decision history, for the team and auditors.
-
-Reads matching's database (MATCHING_DATABASE_URL) and records the read, as the read API does.
-"""
+"""A household's decision history, as the team and auditors read it: every decision, oldest first,
+with its rule and the inputs it was taken on; and its text for a terminal."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import getpass
-import json
-import sys
-from dataclasses import asdict
-
-import asyncpg
-
-from .adapters.repository import DecisionRecord, HouseholdHistory, HouseholdRepository
-from .config import MatchingSettings
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m matching.history",
-                                     description="Print every decision matching took about one household.")
-    parser.add_argument("household_key", help="the household pseudonym (as on the bus and in the logs)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    args = parser.parse_args(argv)
-    history = asyncio.run(read(args.household_key, MatchingSettings().database_url))
-    if history is None:
-        print(f"matching holds nothing about household {args.household_key}", file=sys.stderr)
-        return 1
-    print(json.dumps(asdict(history), default=str, indent=2) if args.json else render(history))
-    return 0
+@dataclass(frozen=True)
+class DecisionRecord:
+    decision_id: uuid.UUID
+    decided_at: datetime
+    outcome: str
+    rule: str
+    episode_id: uuid.UUID | None
+    signal_id: uuid.UUID | None
+    event_id: uuid.UUID | None
+    cause_event_id: uuid.UUID
+    inputs: dict[str, Any]
 
 
-async def read(household_key: str, database_url: str) -> HouseholdHistory | None:
-    conn = await asyncpg.connect(database_url)
-    try:
-        async with conn.transaction():
-            repo = HouseholdRepository(conn)
-            history = await repo.history(household_key)
-            if history is not None:
-                await repo.record_read(household_key, reader=f"cli:{getpass.getuser()}", role="operator", channel="cli")
-            return history
-    finally:
-        await conn.close()
+@dataclass(frozen=True)
+class HouseholdHistory:
+    household_key: str
+    municipality_code: str
+    decisions: list[DecisionRecord]
 
 
 def render(history: HouseholdHistory) -> str:
@@ -79,7 +63,3 @@ def _trigger(trigger: dict[str, str]) -> str:
     if "case_closed" in trigger:
         return f"outreach closed case {trigger['case_closed']} on {trigger['closed_on']}"
     return f"the {trigger.get('report_status', '?')} report about signal {trigger.get('signal_id', '?')}"
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,5 @@
-"""Staff who may read matching's decision log: their hashed bearer tokens, roles and municipalities.
+"""The staff directory: the staff file (`MATCHING_STAFF_FILE`) read and validated at start-up, and
+the members looked up by bearer token.
 
 Tokens are stored only as SHA-256 digests and checked in constant time, by the runtime's
 `vroeg_runtime.staff_auth`.
@@ -7,38 +8,13 @@ Tokens are stored only as SHA-256 digests and checked in constant time, by the r
 from __future__ import annotations
 
 import tomllib
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vroeg_runtime.staff_auth import TokenDirectory
 
-
-class Role(StrEnum):
-    CASEWORKER = "caseworker"  # the outreach team: why did this household get a letter?
-    SUPERVISOR = "supervisor"
-    AUDITOR = "auditor"
-
-
-# Who may read a household's decision history. One table, so a new role starts with no access.
-READS_DECISIONS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR})
-
-
-MunicipalityCode = Annotated[str, Field(pattern=r"^\d{4}$")]
-
-
-class StaffMember(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    role: Role
-    municipalities: frozenset[MunicipalityCode] = Field(min_length=1)  # whose households this member may see
-    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-
-    def may_read_decisions_of(self, municipality_code: str) -> bool:
-        return self.role in READS_DECISIONS and municipality_code in self.municipalities
+from ..domain.staff import StaffMember
 
 
 class StaffFile(BaseModel):

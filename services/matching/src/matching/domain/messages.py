@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, OutreachAction, SignalNotPickedUp, SignalRef
 from vroeg_contracts.privacy import SealedContact
 
-from .domain.decisions import CaseEscalated, CaseNeeded, Decision, NotPickedUp
-from .domain.model import Signal, sort_key
-from .domain.policy import Policy
+from .decisions import CaseEscalated, CaseNeeded, Decision, NotPickedUp
+from .model import Signal, sort_key
+from .policy import Policy
 
 
 @dataclass(frozen=True)
