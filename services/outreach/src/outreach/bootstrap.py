@@ -1,5 +1,6 @@
-"""Wires outreach together: settings, keys, staff, letter writers, the mailbox and referral channel,
-the runtime, the subscribers, the background loops and the HTTP API."""
+"""Wires outreach together: builds its dependencies (settings, keys, contact rules, letter writers,
+the mailbox and referral channel, the staff directory) and its runtime, and registers the
+entrypoints: the Kafka subscriptions, the background loops and the HTTP API."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from vroeg_runtime.service import ServiceRuntime, create_http_app
 from vroeg_runtime.settings import PlatformSettings
 
 from . import __version__
-from .adapters.letters import load_writers
+from .adapters.letters import LetterWriter, load_writers
 from .adapters.mail import FolderMailbox
 from .adapters.referrals import FolderReferrals
 from .adapters.staff import StaffDirectory
-from .config import SERVICE_DIR, OutreachSettings
+from .config import SERVICE, SERVICE_DIR, OutreachSettings
 from .domain.plan import ContactRules
-from .handlers import Deps
+from .entrypoints import http, kafka, loops
+from .handlers.dependencies import OutreachDependencies
 
 
 @dataclass
@@ -26,41 +28,43 @@ class Outreach:
     settings: OutreachSettings
     platform: PlatformSettings
     runtime: ServiceRuntime
-    deps: Deps
-    staff: StaffDirectory
+    deps: OutreachDependencies
 
 
-def build_parts(settings: OutreachSettings | None = None, platform: PlatformSettings | None = None) -> Outreach:
-    """Everything but the subscribers, loops and routes: enough for tools and tests that drive the use
-    cases or the API themselves."""
-    settings = settings or OutreachSettings()
-    platform = platform or PlatformSettings()
-    private_keys = platform.outreach_private_keys()
+def letter_writers(settings: OutreachSettings) -> dict[str, LetterWriter]:
+    """A letter writer per municipality in the templates folder (the DDAS delivery names each
+    municipality's organisation from the same files)."""
+    return load_writers(settings.templates_dir, settings.retention)
+
+
+def build_dependencies(settings: OutreachSettings, platform: PlatformSettings) -> OutreachDependencies:
+    private_keys = platform.keys().outreach_private_keys()
     if not private_keys:
         raise RuntimeError(f"no outreach private key (outreach-<key id>.key) in {platform.keys_dir}")
     rules = ContactRules(settings.call_delay, settings.crisis_delay, settings.visits_enabled, settings.retry_delay)
-    deps = Deps(private_keys=private_keys, rules=rules, writers=load_writers(settings.templates_dir, settings.retention),
-                mailbox=FolderMailbox(settings.letters_dir), referrals=FolderReferrals(settings.referrals_dir),
-                max_unreached_attempts=settings.max_unreached_attempts)
-    runtime = ServiceRuntime(name="outreach", version=__version__, database_url=settings.database_url,
+    return OutreachDependencies(settings=settings, private_keys=private_keys, rules=rules,
+                                writers=letter_writers(settings), mailbox=FolderMailbox(settings.letters_dir),
+                                referrals=FolderReferrals(settings.referrals_dir),
+                                staff=StaffDirectory.load(settings.staff_file),
+                                max_unreached_attempts=settings.max_unreached_attempts)
+
+
+def build_parts(settings: OutreachSettings | None = None, platform: PlatformSettings | None = None) -> Outreach:
+    """The dependencies and the runtime, without subscriptions, loops or routes: enough for tests
+    that drive the use cases or the API themselves."""
+    settings = settings or OutreachSettings()
+    platform = platform or PlatformSettings()
+    deps = build_dependencies(settings, platform)
+    runtime = ServiceRuntime(name=SERVICE, version=__version__, database_url=settings.database_url,
                              kafka_bootstrap=platform.kafka_bootstrap, migrations_dir=SERVICE_DIR / "migrations")
-    return Outreach(settings, platform, runtime, deps, StaffDirectory.load(settings.staff_file))
-
-
-def mount_api(outreach: Outreach, app: FastAPI) -> FastAPI:
-    from .entrypoints import admin_api, reporting_api, team_api
-
-    for module in (team_api, admin_api, reporting_api):
-        app.include_router(module.router(outreach))
-    return app
+    return Outreach(settings, platform, runtime, deps)
 
 
 def build(settings: OutreachSettings | None = None, platform: PlatformSettings | None = None) -> tuple[Outreach, FastAPI]:
     platform = platform or PlatformSettings()
-    logs.configure("outreach", json_logs=platform.json_logs, level=platform.log_level)
+    logs.configure(SERVICE, json_logs=platform.json_logs, level=platform.log_level)
     outreach = build_parts(settings, platform)
-    from .entrypoints import kafka, scheduler
-
-    kafka.register(outreach)
-    outreach.runtime.loops += [scheduler.schedule_loop(outreach), scheduler.retention_loop(outreach)]
-    return outreach, mount_api(outreach, create_http_app(outreach.runtime, title="Vroeg outreach"))
+    runtime, deps = outreach.runtime, outreach.deps
+    kafka.subscribe(runtime, deps)
+    runtime.loops += [loops.schedule_loop(deps), loops.retention_loop(deps)]
+    return outreach, http.mount(create_http_app(runtime, title="Vroeg outreach"), runtime, deps)

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+SERVICE = "outreach"  # the producer of its events, its runtime's name, and who closes a case by itself
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
 

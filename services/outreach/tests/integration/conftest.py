@@ -15,15 +15,20 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from outreach.bootstrap import Outreach, build_parts, mount_api
+from outreach.bootstrap import Outreach, build_parts
 from outreach.config import SERVICE_DIR, OutreachSettings
-from outreach.handlers import Deps, open_case, perform_due_steps
+from outreach.entrypoints import http
+from outreach.entrypoints.loops import perform_due_steps
+from outreach.handlers.dependencies import OutreachDependencies
+from outreach.handlers.open_case import open_case
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import HouseholdAtRisk, Intensity, OutreachAction, SignalRef
+from vroeg_contracts.keys import KeyFolder
 from vroeg_contracts.partner_report import Category, today_in_amsterdam
 from vroeg_contracts.privacy import ContactDetails, seal
 from vroeg_runtime.migrations import migrate
 from vroeg_runtime.settings import PlatformSettings
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 TOKENS = {"caseworker": "dev-caseworker-token", "supervisor": "dev-supervisor-token",
           "auditor": "dev-auditor-token", "admin": "dev-admin-token"}
@@ -55,7 +60,7 @@ def outreach(outreach_pool, platform, tmp_path_factory) -> Outreach:
 
 @pytest.fixture(scope="session")
 async def api(outreach) -> AsyncIterator[httpx.AsyncClient]:
-    app = mount_api(outreach, FastAPI())
+    app = http.mount(FastAPI(), outreach.runtime, outreach.deps)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://outreach") as client:
         yield client
 
@@ -74,7 +79,7 @@ NewCase = Callable[..., Awaitable[Envelope[HouseholdAtRisk]]]
 @pytest.fixture
 def new_case(outreach, outreach_pool, platform) -> NewCase:
     """Open a case as matching's decision would, and (by default) send its first letter."""
-    public_key = PlatformSettings(keys_dir=platform.keys_dir).outreach_public_key("dev-1")
+    public_key = KeyFolder(platform.keys_dir).outreach_public_key("dev-1")
 
     async def make(*, phone: bool = True, action: OutreachAction = OutreachAction.LETTER_AND_CALL,
                    intensity: Intensity = Intensity.MULTIPLE, send_letter: bool = True,
@@ -91,8 +96,8 @@ def new_case(outreach, outreach_pool, platform) -> NewCase:
                                    contact=seal(contact, public_key, "dev-1"))
         envelope = Envelope.wrap(decision, producer="matching", municipality_code="0437",
                                  household_key=f"hh-{uuid.uuid4().hex}", correlation_id=uuid.uuid4())
-        async with outreach_pool.acquire() as conn, conn.transaction():
-            assert await open_case(conn, envelope, outreach.deps)
+        async with pooled_unit_of_work(outreach_pool) as uow:
+            assert await open_case(uow, envelope, outreach.deps)
         if send_letter:
             await perform_until(outreach, lambda steps: "first_letter" in steps, decision.episode_id)
         return envelope
@@ -106,7 +111,7 @@ async def done_steps(pool: asyncpg.Pool, case_id: uuid.UUID) -> list[str]:
 
 
 async def perform_until(outreach: Outreach, condition: Callable[[list[str]], bool], case_id: uuid.UUID,
-                        rounds: int = 20, deps: Deps | None = None) -> list[str]:
+                        rounds: int = 20, deps: OutreachDependencies | None = None) -> list[str]:
     """Perform due steps (of every case) until `condition` holds for this case's done steps."""
     for _ in range(rounds):
         steps = await done_steps(outreach.runtime.db, case_id)

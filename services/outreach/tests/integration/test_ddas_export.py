@@ -75,7 +75,7 @@ async def test_the_command_writes_a_valid_delivery_and_audits_the_read(platform,
     case = await new_case(send_letter=False)
     out = tmp_path / "ddas.json"
     env = {**os.environ, "OUTREACH_DATABASE_URL": platform.database_urls["outreach"]}
-    done = subprocess.run([sys.executable, "-m", "outreach.ddas", "--from", TODAY, "--to", TODAY, "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "outreach", "ddas", "--from", TODAY, "--to", TODAY, "--out", str(out)],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     document = json.loads(out.read_text())
@@ -86,6 +86,6 @@ async def test_the_command_writes_a_valid_delivery_and_audits_the_read(platform,
         "SELECT count(*) FROM audit_log WHERE action = 'read:ddas' AND staff_id LIKE 'command:%' AND $1 = ANY(case_ids)",
         case.payload.episode_id)
     assert audited == 1
-    bad = subprocess.run([sys.executable, "-m", "outreach.ddas", "--from", "2025-02-01", "--to", "2025-01-01"],
+    bad = subprocess.run([sys.executable, "-m", "outreach", "ddas", "--from", "2025-02-01", "--to", "2025-01-01"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "to: lies before from" in bad.stderr

@@ -4,11 +4,13 @@ never the reason."""
 import json
 import uuid
 
-from outreach.handlers import note_not_picked_up, open_case
+from outreach.handlers.note_not_picked_up import note_not_picked_up
+from outreach.handlers.open_case import open_case
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import SignalNotPickedUp
 from vroeg_contracts.partner_report import Category
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 
 async def feedback_rows(pool, report_id):
@@ -24,8 +26,8 @@ async def test_each_report_of_a_new_case_is_picked_up_once(outreach, new_case):
         assert topic == topics.partner_feedback(signal.partner_id)
         assert set(message) == {"message_type", "feedback_id", "partner_id", "report_id", "outcome", "decided_at"}
         assert message["outcome"] == "picked_up" and message["report_id"] == signal.report_id
-    async with outreach.runtime.db.acquire() as conn, conn.transaction():
-        assert not await open_case(conn, envelope, outreach.deps)  # a redelivered decision
+    async with pooled_unit_of_work(outreach.runtime.db) as uow:
+        assert not await open_case(uow, envelope, outreach.deps)  # a redelivered decision
     for signal in envelope.payload.signals:
         assert len(await feedback_rows(outreach.runtime.db, signal.report_id)) == 1
 
@@ -38,8 +40,8 @@ async def test_a_signal_not_picked_up_is_told_so_without_the_reason(outreach):
     envelope = Envelope.wrap(payload, producer="matching", municipality_code="0437", household_key=f"hh-{uuid.uuid4().hex}",
                              correlation_id=uuid.uuid4())
     for _ in range(2):
-        async with outreach.runtime.db.acquire() as conn, conn.transaction():
-            await note_not_picked_up(conn, envelope)
+        async with pooled_unit_of_work(outreach.runtime.db) as uow:
+            await note_not_picked_up(uow, envelope)
     (topic, message), = await feedback_rows(outreach.runtime.db, report_id)
     assert topic == "partner.vgz.feedback.v1" and message["outcome"] == "not_picked_up"
     assert "threshold" not in json.dumps(message) and "Niet opgepakt" not in json.dumps(message)
@@ -51,8 +53,8 @@ async def test_a_repeat_that_was_not_picked_up_is_not_later_told_picked_up(outre
     repeat = SignalNotPickedUp(decision_id=uuid.uuid4(), signal_id=uuid.uuid4(), partner_id=signal.partner_id,
                                report_id=f"it-{uuid.uuid4().hex[:10]}", category=signal.category,
                                ddas_status="Niet opgepakt: herhaalde melding", reason="repeat")
-    async with outreach.runtime.db.acquire() as conn, conn.transaction():
-        await note_not_picked_up(conn, Envelope.wrap(repeat, producer="matching", municipality_code="0437",
+    async with pooled_unit_of_work(outreach.runtime.db) as uow:
+        await note_not_picked_up(uow, Envelope.wrap(repeat, producer="matching", municipality_code="0437",
                                                      household_key=envelope.household_key, correlation_id=uuid.uuid4()))
     (_, message), = await feedback_rows(outreach.runtime.db, repeat.report_id)
     assert message["outcome"] == "not_picked_up"

@@ -5,11 +5,13 @@ import json
 import uuid
 from datetime import timedelta
 
-from outreach.erasure import erase, sweep_expired
-from outreach.handlers import note_not_picked_up
+from outreach.handlers.erasure import erase
+from outreach.handlers.note_not_picked_up import note_not_picked_up
+from outreach.handlers.retention import sweep_expired
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ErasureRequested, SignalNotPickedUp
 from vroeg_contracts.partner_report import Category, today_in_amsterdam
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from .conftest import auth, outbox_events
 
@@ -40,8 +42,8 @@ async def test_erasure_deletes_every_row_of_the_household_and_reports_counts(api
     repeat = SignalNotPickedUp(decision_id=uuid.uuid4(), signal_id=uuid.uuid4(), partner_id="waternet",
                                report_id=f"it-{uuid.uuid4().hex[:8]}", category=Category.WATER,
                                ddas_status="Niet opgepakt: herhaalde melding", reason="repeat")
-    async with pool.acquire() as conn, conn.transaction():
-        await note_not_picked_up(conn, Envelope.wrap(repeat, producer="matching", municipality_code="0437",
+    async with pooled_unit_of_work(pool) as uow:
+        await note_not_picked_up(uow, Envelope.wrap(repeat, producer="matching", municipality_code="0437",
                                                      household_key=household, correlation_id=uuid.uuid4()))
     before = await rows_of(pool, household, [case_id])
     assert all(before[t] for t in ("cases", "case_signals", "letters", "contact_attempts", "case_timeline", "referrals",
@@ -50,8 +52,8 @@ async def test_erasure_deletes_every_row_of_the_household_and_reports_counts(api
     request = Envelope.wrap(ErasureRequested(request_id=uuid.uuid4(), person_key=None, reason="right_to_erasure"),
                             producer="consent", municipality_code="0437", household_key=household,
                             correlation_id=uuid.uuid4())
-    async with pool.acquire() as conn, conn.transaction():
-        deleted = await erase(conn, request)
+    async with pooled_unit_of_work(pool) as uow:
+        deleted = await erase(uow, request)
     assert await rows_of(pool, household, [case_id]) == dict.fromkeys(before, 0)
     assert {t: n for t, n in deleted.items() if n} == {t: n for t, n in before.items() if n}
     (completed,) = await outbox_events(pool, "ErasureCompleted", request_id=request.payload.request_id)
@@ -88,7 +90,8 @@ async def test_the_sweep_deletes_old_cases_that_led_to_no_help_and_keeps_the_res
     await age(pool, no_help_recent, 200)
     await pool.execute("INSERT INTO case_timeline (case_id, kind) VALUES ($1, 'attempt')", no_help_recent)
 
-    deleted = await sweep_expired(pool, timedelta(days=180))
+    async with pooled_unit_of_work(pool) as uow:
+        deleted = await sweep_expired(uow, timedelta(days=180))
     assert deleted["cases"] >= 2
     remaining = {r["case_id"] for r in await pool.fetch(
         "SELECT case_id FROM cases WHERE case_id = ANY($1::uuid[])", [no_help_old, helped_old, no_help_recent, open_old])}

@@ -5,9 +5,10 @@ import json
 import uuid
 from pathlib import Path
 
-from outreach.sharing import act_on_decision
+from outreach.handlers.sharing import act_on_decision
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import DataShareDenied, DataShareGranted
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from .conftest import auth, outbox_events
 
@@ -28,8 +29,8 @@ def decided(case_envelope, payload) -> Envelope:
 
 
 async def decide(outreach, envelope) -> str:
-    async with outreach.runtime.db.acquire() as conn, conn.transaction():
-        return await act_on_decision(conn, envelope, outreach.deps.referrals)
+    async with pooled_unit_of_work(outreach.runtime.db) as uow:
+        return await act_on_decision(uow, envelope, outreach.deps.referrals)
 
 
 async def test_a_referral_asks_consent_and_sends_only_the_granted_data(api, outreach, new_case):

@@ -5,8 +5,9 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from outreach.handlers import escalate_case
+from outreach.handlers.escalate_case import escalate_case
 from vroeg_contracts.events import HouseholdRiskEscalated, Intensity, OutreachAction
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from .conftest import outbox_events, perform_until
 
@@ -40,8 +41,8 @@ async def test_a_crisis_brings_the_planned_call_forward(outreach, new_case):
     crisis = HouseholdRiskEscalated(decision_id=uuid.uuid4(), episode_id=case_id, intensity=Intensity.CRISIS,
                                     action=OutreachAction.URGENT, rule="crisis", signals=case.payload.signals,
                                     matched_on=case.payload.matched_on, contact=case.payload.contact)
-    async with pool.acquire() as conn, conn.transaction():
-        await escalate_case(conn, case.caused(crisis, producer="matching"), outreach.deps)
+    async with pooled_unit_of_work(pool) as uow:
+        await escalate_case(uow, case.caused(crisis, producer="matching"), outreach.deps)
     due = await pool.fetchval("SELECT due_at FROM schedule WHERE case_id = $1 AND step = 'call' AND done_at IS NULL",
                               case_id)
     assert due < datetime.now(UTC) + timedelta(minutes=1)  # the crisis delay (0 here), not a week

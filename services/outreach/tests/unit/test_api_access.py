@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 
 from outreach.adapters.staff import StaffDirectory
-from outreach.bootstrap import mount_api
 from outreach.config import OutreachSettings
+from outreach.entrypoints import http
 
 TOKENS = {"caseworker": "dev-caseworker-token", "supervisor": "dev-supervisor-token",
           "auditor": "dev-auditor-token", "admin": "dev-admin-token"}
@@ -28,9 +28,9 @@ def _no_database() -> None:
 @pytest.fixture(scope="module")
 def app() -> FastAPI:
     runtime = SimpleNamespace(db=property(_no_database))
-    outreach = SimpleNamespace(staff=StaffDirectory.load(OutreachSettings().staff_file), runtime=runtime,
-                               deps=SimpleNamespace(rules=SimpleNamespace(visits_enabled=True)), settings=None)
-    return mount_api(outreach, FastAPI())  # type: ignore[arg-type]
+    deps = SimpleNamespace(staff=StaffDirectory.load(OutreachSettings().staff_file),
+                           rules=SimpleNamespace(visits_enabled=True), settings=None)
+    return http.mount(FastAPI(), runtime, deps)  # type: ignore[arg-type]
 
 
 def operation(app: FastAPI, method: str, path: str) -> dict:

@@ -10,7 +10,7 @@ from typing import get_args
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from outreach.ddas.schema import SCHEMA_PATH, DeliveryInvalid, validate
+from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid, validate
 from outreach.domain import ddas_lists
 from outreach.domain.ddas import AttemptRecord, CaseRecord, Organisation, PeriodRecords, SignalRecord, delivery
 from vroeg_contracts.partner_report import Category

@@ -31,7 +31,7 @@ async def delete_cases(conn: asyncpg.Connection, case_ids: list[uuid.UUID]) -> d
 
 
 async def erase_household(conn: asyncpg.Connection, household_key: str) -> dict[str, int]:
-    """Delete every row about one household. Call inside a transaction."""
+    """Delete every row about one household. Call in a unit of work."""
     case_ids = [r["case_id"] for r in await conn.fetch(
         "SELECT case_id FROM cases WHERE household_key = $1 FOR UPDATE", household_key)]
     deleted = await delete_cases(conn, case_ids)
@@ -42,7 +42,7 @@ async def erase_household(conn: asyncpg.Connection, household_key: str) -> dict[
 
 async def delete_expired(conn: asyncpg.Connection, *, cutoff: datetime, help_outcomes: Iterable[str]) -> dict[str, int]:
     """Delete cases that led to no help and whose last event is before `cutoff`, and the signals not
-    picked up (and their feedback) of households that no longer have a case. Call inside a transaction."""
+    picked up (and their feedback) of households that no longer have a case. Call in a unit of work."""
     case_ids = [r["case_id"] for r in await conn.fetch(
         """SELECT c.case_id FROM cases c
            WHERE (c.outcome IS NULL OR c.outcome <> ALL($2::text[]))

@@ -1,11 +1,10 @@
-"""Outreach's PostgreSQL repository: cases, their signals, letters, contact attempts, work items, the
-timeline and the schedule."""
+"""Outreach's PostgreSQL repository: cases, their signals, letters, contact attempts, work items and
+the timeline. The plan of each case is the schedule's (adapters/schedule.py)."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -16,45 +15,13 @@ from vroeg_contracts.privacy import ContactDetails
 from vroeg_runtime.telemetry import current_traceparent
 
 from ..domain.attempts import Attempt
-from ..domain.plan import Step
-
-
-@dataclass(frozen=True)
-class Case:
-    case_id: uuid.UUID
-    household_key: str
-    municipality_code: str
-    correlation_id: uuid.UUID
-    intensity: str
-    action: str
-    status: str
-    contact: ContactDetails
-    has_phone: bool
-    outcome: str | None
-    opened_at: datetime
-    trace_context: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DueTask:
-    task_id: uuid.UUID
-    case_id: uuid.UUID
-    step: Step
-    due_at: datetime
-    cause_id: uuid.UUID
-    failures: int = 0
-    trace_context: dict[str, str] = field(default_factory=dict)
+from ..domain.case import Case
 
 
 def _case(row: asyncpg.Record) -> Case:
     return Case(row["case_id"], row["household_key"], row["municipality_code"], row["correlation_id"],
                 row["intensity"], row["action"], row["status"], ContactDetails.model_validate_json(row["contact"]),
                 row["has_phone"], row["outcome"], row["opened_at"], json.loads(row["trace_context"]))
-
-
-def _task(row: asyncpg.Record) -> DueTask:
-    return DueTask(row["task_id"], row["case_id"], Step(row["step"]), row["due_at"], row["cause_id"], row["failures"],
-                   json.loads(row["trace_context"]))
 
 
 class CaseRepository:
@@ -92,14 +59,10 @@ class CaseRepository:
         )
 
     async def close_case(self, case_id: uuid.UUID, *, outcome: str, closed_by: str, closed_at: datetime) -> None:
-        """Close with a DDAS outcome; what was still planned or waiting on the worklist goes with it."""
+        """Close with a DDAS outcome (what is still planned is the schedule's to cancel)."""
         await self.conn.execute(
             "UPDATE cases SET status = 'closed', outcome = $2, closed_by = $3, closed_at = $4 WHERE case_id = $1",
             case_id, outcome, closed_by, closed_at)
-        await self.conn.execute(
-            "UPDATE schedule SET cancelled_at = now() WHERE case_id = $1 AND done_at IS NULL AND cancelled_at IS NULL",
-            case_id)
-        await self.close_work_items(case_id, None, "case closed")
 
     # Signals
 
@@ -132,66 +95,10 @@ class CaseRepository:
             "SELECT case_id FROM cases WHERE household_key = $1 AND status = 'open' ORDER BY opened_at DESC LIMIT 1",
             household_key)
 
-    # The schedule
-
-    async def schedule(self, case_id: uuid.UUID, step: Step, due_at: datetime, cause_id: uuid.UUID) -> bool:
-        """Plan a step; False if the same step is already pending for the case."""
-        inserted = await self.conn.fetchval(
-            """INSERT INTO schedule (task_id, case_id, step, due_at, cause_id, trace_context)
-               VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-               ON CONFLICT (case_id, step) WHERE done_at IS NULL AND cancelled_at IS NULL DO NOTHING RETURNING true""",
-            uuid.uuid4(), case_id, step.value, due_at, cause_id, json.dumps(current_traceparent()),
-        )
-        return bool(inserted)
-
-    async def pending(self, case_id: uuid.UUID, steps: tuple[Step, ...]) -> list[DueTask]:
-        rows = await self.conn.fetch(
-            """SELECT task_id, case_id, step, due_at, cause_id, failures, trace_context FROM schedule
-               WHERE case_id = $1 AND step = ANY($2::text[]) AND done_at IS NULL AND cancelled_at IS NULL
-               ORDER BY due_at""",
-            case_id, [s.value for s in steps])
-        return [_task(r) for r in rows]
-
-    async def reschedule(self, task_id: uuid.UUID, due_at: datetime) -> None:
-        await self.conn.execute("UPDATE schedule SET due_at = $2 WHERE task_id = $1", task_id, due_at)
-
-    async def contact_planned(self, case_id: uuid.UUID) -> bool:
-        """Whether a contact step (call, visit, follow-up letter) is pending or done for the case."""
-        return bool(await self.conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM schedule WHERE case_id = $1 AND step <> 'first_letter' AND cancelled_at IS NULL)",
-            case_id))
+    # Letters and contact attempts
 
     async def first_letter_sent_at(self, case_id: uuid.UUID) -> datetime | None:
         return await self.conn.fetchval("SELECT min(sent_at) FROM letters WHERE case_id = $1 AND kind = 'first'", case_id)
-
-    async def next_due_task(self, now: datetime) -> DueTask | None:
-        # SKIP LOCKED: two outreach instances never perform the same step.
-        row = await self.conn.fetchrow(
-            """SELECT task_id, case_id, step, due_at, cause_id, failures, trace_context FROM schedule
-               WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
-               ORDER BY due_at, task_id LIMIT 1 FOR UPDATE SKIP LOCKED""",
-            now,
-        )
-        return _task(row) if row else None
-
-    async def postpone(self, task_id: uuid.UUID, due_at: datetime, error: str) -> None:
-        await self.conn.execute(
-            "UPDATE schedule SET due_at = $2, failures = failures + 1, last_error = $3 WHERE task_id = $1",
-            task_id, due_at, error)
-
-    async def mark_done(self, task_id: uuid.UUID) -> None:
-        await self.conn.execute("UPDATE schedule SET done_at = now() WHERE task_id = $1", task_id)
-
-    async def cancel(self, task_id: uuid.UUID) -> None:
-        await self.conn.execute("UPDATE schedule SET cancelled_at = now() WHERE task_id = $1", task_id)
-
-    async def pending_visits(self) -> list[DueTask]:
-        rows = await self.conn.fetch(
-            """SELECT task_id, case_id, step, due_at, cause_id, failures, trace_context FROM schedule
-               WHERE step = 'visit' AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE""")
-        return [_task(r) for r in rows]
-
-    # Letters and contact attempts
 
     async def add_letter(self, letter_id: uuid.UUID, case_id: uuid.UUID, kind: str, sent_at: datetime,
                          delivered_to: str) -> None:

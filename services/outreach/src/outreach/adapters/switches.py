@@ -3,10 +3,12 @@ and it survives restarts. Without a stored value the configuration's default hol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import asyncpg
+
+from ..domain.plan import ContactRules
 
 VISITS = "visits"
 
@@ -30,8 +32,13 @@ async def enabled(conn: asyncpg.Connection, name: str, *, default: bool) -> bool
     return (await read(conn, name, default=default)).enabled
 
 
+async def current_rules(conn: asyncpg.Connection, configured: ContactRules) -> ContactRules:
+    """The contact rules with visits as an admin last switched them (`configured` holds the default)."""
+    return replace(configured, visits_enabled=await enabled(conn, VISITS, default=configured.visits_enabled))
+
+
 async def set_switch(conn: asyncpg.Connection, name: str, value: bool, *, default: bool, changed_by: str) -> bool:
-    """Store the value; returns the value it had before. Call inside a transaction.
+    """Store the value; returns the value it had before. Call in a unit of work.
 
     The advisory lock serialises two admins switching at once (even before the first row exists),
     so whatever follows a change runs once per actual change.

@@ -1,2 +1,2 @@
-"""Outreach's domain: the contact plan, the calendar, contact attempts, the worklist, referrals, and the
-DDAS delivery and KPIs. Pure Python: no Kafka, no SQL, no settings."""
+"""Outreach's domain: cases, the contact plan, the calendar, contact attempts, the worklist, referrals,
+reporting periods, and the DDAS delivery and KPIs. Pure Python: no Kafka, no SQL, no settings."""

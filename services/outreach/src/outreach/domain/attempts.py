@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+
+from .errors import InvalidInput
 
 ONE_WAY_KINDS: frozenset[str] = frozenset({"Brief", "Kaartje", "Administratief"})
 MAX_UNREACHED_ATTEMPTS = 3
+# Which work item on the worklist an attempt of each kind settles.
+WORK_KIND: dict[str, str] = {"Telefoon": "call", "Huisbezoek": "visit"}
 
 
 @dataclass(frozen=True)
@@ -31,3 +36,9 @@ def closes_without_contact(attempts: Iterable[Attempt], limit: int = MAX_UNREACH
     """True when the case must close as `Definitief geen contact kunnen krijgen`."""
     attempts = list(attempts)
     return not any(a.reached for a in attempts) and unreached_attempts(attempts) >= limit
+
+
+def check_attempt_day(attempted_on: date, opened_on: date) -> None:
+    """An attempt cannot precede its case (a typo in the date, most likely)."""
+    if attempted_on < opened_on:
+        raise InvalidInput("date", f"lies before the case was opened ({opened_on.isoformat()})")

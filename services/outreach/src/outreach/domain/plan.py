@@ -27,6 +27,10 @@ class Step(StrEnum):
     FOLLOW_UP_LETTER = "follow_up_letter"
 
 
+# The steps that try to reach the resident after the first letter; once reached, they are not needed.
+CONTACT_STEPS = (Step.CALL, Step.VISIT, Step.FOLLOW_UP_LETTER)
+
+
 @dataclass(frozen=True)
 class PlannedStep:
     step: Step
@@ -58,6 +62,16 @@ def after_first_letter(action: OutreachAction, sent_at: datetime, has_phone: boo
                else due_after(sent_at, rules.crisis_delay))
         return PlannedStep(step, due)
     return PlannedStep(step, due_after(sent_at, rules.call_delay))
+
+
+def after_escalation(action: OutreachAction, letter_sent_at: datetime, has_phone: bool, rules: ContactRules,
+                     now: datetime) -> PlannedStep | None:
+    """An escalation after the first letter plans what its new action would have planned after that
+    letter, but never in the past: a crisis found late is contacted now, not a week after the letter."""
+    planned = after_first_letter(action, letter_sent_at, has_phone, rules)
+    if planned is None:
+        return None
+    return PlannedStep(planned.step, max(planned.due_at, now))
 
 
 # Which step follows up an unreached attempt of each kind; other kinds (a mail, a card) plan nothing.

@@ -11,6 +11,9 @@ from typing import Any, Literal, get_args
 
 from vroeg_contracts.privacy import ContactDetails
 
+from .ddas_lists import REFERRAL_OUTCOMES
+from .errors import InvalidInput
+
 # The categories a referral can ask consent for, and the contact fields each one covers.
 DataCategory = Literal["name", "address", "phone", "email", "bsn", "birth_date", "arrears", "outcome"]
 DATA_CATEGORIES: tuple[str, ...] = get_args(DataCategory)
@@ -38,6 +41,12 @@ class Referral:
     recipient: str
     purpose: str
     requested: tuple[str, ...]
+
+
+def check_referral(outcome: str, referral: Referral | None) -> None:
+    """A referral goes only with an outcome that hands the resident on for help."""
+    if referral is not None and outcome not in REFERRAL_OUTCOMES:
+        raise InvalidInput("referral", f"a referral goes only with the outcome {' or '.join(sorted(REFERRAL_OUTCOMES))}")
 
 
 def package(referral: Referral, permitted: list[str], *, contact: ContactDetails, arrears: list[ArrearsLine],

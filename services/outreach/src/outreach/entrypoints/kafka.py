@@ -1,6 +1,6 @@
-"""Outreach's subscribers: matching's decisions (open, escalate, not picked up), consent's share
-decisions (send or hold a referral) and erasure requests. Each parses, claims the message in the
-inbox and hands it to its use case in one transaction."""
+"""Outreach's subscriptions: matching's decisions (open, escalate, not picked up), consent's share
+decisions (send or hold a referral) and erasure requests. Each says how to parse a record and which
+use case takes it; `consume` claims it in the inbox and runs the use case in a unit of work."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 
 from vroeg_contracts import topics
-from vroeg_contracts.envelope import Envelope, parse_event
+from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import (
     DataShareDenied,
     DataShareGranted,
@@ -18,66 +18,47 @@ from vroeg_contracts.events import (
     HouseholdRiskEscalated,
     SignalNotPickedUp,
 )
-from vroeg_runtime import inbox
-from vroeg_runtime.consuming import Delivery, DurableConsumer, PermanentError, subscribe
+from vroeg_runtime.consuming import Subscription, consume, envelopes_of
+from vroeg_runtime.service import ServiceRuntime
+from vroeg_runtime.unit_of_work import UnitOfWork
 
-from .. import erasure, sharing
-from ..bootstrap import Outreach
-from ..handlers import SERVICE, escalate_case, note_not_picked_up, open_case
+from ..handlers.dependencies import OutreachDependencies
+from ..handlers.erasure import erase
+from ..handlers.escalate_case import escalate_case
+from ..handlers.note_not_picked_up import note_not_picked_up
+from ..handlers.open_case import open_case
+from ..handlers.sharing import act_on_decision
 
 log = structlog.get_logger(__name__)
 
 
-def _parse(delivery: Delivery, *expected: type) -> Envelope[Any]:
-    try:
-        envelope = parse_event(delivery.value)
-    except ValueError as error:
-        raise PermanentError(str(error)) from error
-    if not isinstance(envelope.payload, expected):
-        raise PermanentError(f"event_type: outreach does not handle {envelope.event_type} on {delivery.topic}")
-    return envelope
-
-
-def register(outreach: Outreach) -> None:
-    runtime, deps, broker = outreach.runtime, outreach.deps, outreach.runtime.broker
-
-    async def on_decision(delivery: Delivery) -> None:
-        envelope = _parse(delivery, HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp)
-        async with runtime.db.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, "matching-decisions", str(envelope.event_id)):
-                return
-            match envelope.payload:
-                case HouseholdAtRisk():
-                    await open_case(conn, envelope, deps)
-                case HouseholdRiskEscalated():
-                    await escalate_case(conn, envelope, deps)
-                case SignalNotPickedUp():
-                    await note_not_picked_up(conn, envelope)
+def subscribe(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
+    async def on_decision(uow: UnitOfWork, envelope: Envelope[Any]) -> None:
+        match envelope.payload:
+            case HouseholdAtRisk():
+                await open_case(uow, envelope, deps)
+            case HouseholdRiskEscalated():
+                await escalate_case(uow, envelope, deps)
+            case SignalNotPickedUp():
+                await note_not_picked_up(uow, envelope)
         log.info("decision_handled", event_type=envelope.event_type, event_id=str(envelope.event_id),
                  correlation_id=str(envelope.correlation_id))
 
-    async def on_share_decided(delivery: Delivery) -> None:
-        envelope = _parse(delivery, DataShareGranted, DataShareDenied)
-        async with runtime.db.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, "data-share-decided", str(envelope.event_id)):
-                return
-            result = await sharing.act_on_decision(conn, envelope, deps.referrals)
+    async def on_share_decided(uow: UnitOfWork, envelope: Envelope[DataShareGranted | DataShareDenied]) -> None:
+        result = await act_on_decision(uow, envelope, deps.referrals)
         log.info("share_decision_handled", event_type=envelope.event_type, request_id=str(envelope.payload.request_id),
                  result=result)
 
-    async def on_erasure_requested(delivery: Delivery) -> None:
-        envelope = _parse(delivery, ErasureRequested)
-        async with runtime.db.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, "erasure-requested", str(envelope.event_id)):
-                return
-            deleted = await erasure.erase(conn, envelope)
+    async def on_erasure_requested(uow: UnitOfWork, envelope: Envelope[ErasureRequested]) -> None:
+        deleted = await erase(uow, envelope)
         log.info("household_erased", request_id=str(envelope.payload.request_id), rows=sum(deleted.values()))
 
-    # One consumer group per subscription, so a rebalance of one never stalls the others.
-    for topic, group, handler in (
-        (topics.MATCHING_DECISIONS, "vroeg-outreach", on_decision),
-        (topics.DATA_SHARE_DECIDED, "vroeg-outreach-share-decisions", on_share_decided),
-        (topics.ERASURE_REQUESTED, "vroeg-outreach-erasure", on_erasure_requested),
-    ):
-        subscribe(broker, [topic], group_id=group,
-                  consumer=DurableConsumer(service=SERVICE, broker=broker, handler=handler))
+    # One consumer group per subscription, so a rebalance of one never stalls the others. The group
+    # ids are in deploy/security.toml's ACLs; the inbox names key the rows already claimed.
+    consume(runtime, [topics.MATCHING_DECISIONS], group_id="vroeg-outreach", subscription=Subscription(
+        inbox="matching-decisions", parse=envelopes_of(HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp),
+        handle=on_decision))
+    consume(runtime, [topics.DATA_SHARE_DECIDED], group_id="vroeg-outreach-share-decisions", subscription=Subscription(
+        inbox="data-share-decided", parse=envelopes_of(DataShareGranted, DataShareDenied), handle=on_share_decided))
+    consume(runtime, [topics.ERASURE_REQUESTED], group_id="vroeg-outreach-erasure", subscription=Subscription(
+        inbox="erasure-requested", parse=envelopes_of(ErasureRequested), handle=on_erasure_requested))

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..domain.calendar import AMSTERDAM
-from ..domain.ddas_lists import ContactKind, DayPart, Outcome
-from ..domain.referral import DataCategory
+from ...domain.calendar import AMSTERDAM
+from ...domain.ddas_lists import ContactKind, DayPart, Outcome
+from ...domain.referral import DataCategory
 
 # Recipient and purpose travel to consent on the bus, and consent matches them against the
 # resident's consents: identifiers (slugs), never free text that could hold a name.

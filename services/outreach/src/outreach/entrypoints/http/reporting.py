@@ -4,41 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from .. import reporting
-from ..adapters import audit
-from ..errors import InvalidInput
-from ..adapters.staff import Staff
-from .api_models import AuditEntryOut
+from vroeg_runtime.service import ServiceRuntime
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
+
+from ...adapters.staff import Staff
+from ...domain.errors import InvalidInput
+from ...handlers.audit_log import audit_entries
+from ...handlers.dependencies import OutreachDependencies
+from ...handlers.reporting import Report, ddas_delivery, kpi_summary
 from .auth import allow, reader, roles_note
-from .team_api import invalid
+from .errors import invalid
+from .models import AuditEntryOut
 
 PERIOD = {"from": Query(alias="from", description="first day, YYYY-MM-DD"),
           "to": Query(alias="to", description="last day, YYYY-MM-DD")}
 
-if TYPE_CHECKING:
-    from ..bootstrap import Outreach
 
-
-def router(outreach: Outreach) -> APIRouter:
+def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["reporting"])
-    reporters = allow(outreach.staff, "supervisor", "admin", "auditor")
-    auditors = allow(outreach.staff, "auditor")
+    reporters = allow(deps.staff, "supervisor", "admin", "auditor")
+    auditors = allow(deps.staff, "auditor")
 
     async def report(kind: str, start: dt.date, end: dt.date, staff: Staff) -> dict[str, Any]:
-        async with outreach.runtime.db.acquire() as conn:
-            try:
+        try:
+            async with pooled_unit_of_work(runtime.db) as uow:
+                result: Report
                 if kind == "ddas":
-                    result = await reporting.delivery(conn, start, end, supplier_code=outreach.settings.ddas_supplier_code,
-                                                      writers=outreach.deps.writers)
+                    result = await ddas_delivery(uow, start, end, reader=reader(staff),
+                                                 supplier_code=deps.settings.ddas_supplier_code, writers=deps.writers)
                 else:
-                    result = await reporting.kpi_summary(conn, start, end)
-            except InvalidInput as error:
-                raise invalid(error.field, error.reason, "query") from None
-            await audit.record(conn, reader(staff), f"read:{kind}", result.case_ids, f"{start}..{end}")
+                    result = await kpi_summary(uow, start, end, reader=reader(staff))
+        except InvalidInput as error:
+            raise invalid(error.field, error.reason, "query") from None
         return result.content
 
     @api.get("/ddas", description=roles_note("supervisor", "admin", "auditor") + " The DDAS delivery (Uitwisselmodel"
@@ -61,10 +62,8 @@ def router(outreach: Outreach) -> APIRouter:
                         limit: int = Query(default=100, ge=1, le=1000),
                         offset: int = Query(default=0, ge=0, le=1_000_000),
                         staff: Staff = Depends(auditors)) -> list[dict[str, Any]]:
-        async with outreach.runtime.db.acquire() as conn:
-            found = await audit.entries(conn, case_id=case_id, staff_id=staff_id, since=since, until=until,
-                                        limit=limit, offset=offset)
-            await audit.record(conn, reader(staff), "read:audit", [case_id] if case_id else [])
-        return found
+        async with pooled_unit_of_work(runtime.db) as uow:
+            return await audit_entries(uow, reader=reader(staff), case_id=case_id, staff_id=staff_id, since=since,
+                                       until=until, limit=limit, offset=offset)
 
     return api

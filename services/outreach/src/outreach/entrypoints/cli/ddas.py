@@ -1,6 +1,6 @@
 """The monthly DDAS delivery from the command line:
 
-    python -m outreach.ddas --from 2025-01-01 --to 2025-01-31 [--out delivery.json] [--kpi]
+    python -m outreach ddas --from 2025-01-01 --to 2025-01-31 [--out delivery.json] [--kpi]
 
 Reads outreach's database (OUTREACH_DATABASE_URL), validates the delivery against the bundled
 Uitwisselmodel v0.9 schema, and writes it to --out (or standard output). The read is audited.
@@ -18,13 +18,15 @@ from pathlib import Path
 
 import asyncpg
 
-from ..adapters import audit
-from ..adapters.letters import load_writers
-from ..adapters.mail import write_atomically
-from ..config import OutreachSettings
-from ..errors import InvalidInput
-from ..reporting import delivery, kpi_summary
-from .schema import DeliveryInvalid
+from vroeg_runtime.unit_of_work import unit_of_work
+
+from ...adapters.audit import Reader
+from ...adapters.ddas_schema import DeliveryInvalid
+from ...adapters.mail import write_atomically
+from ...bootstrap import letter_writers
+from ...config import OutreachSettings
+from ...domain.errors import InvalidInput
+from ...handlers.reporting import Report, ddas_delivery, kpi_summary
 
 
 def _day(text: str) -> date:
@@ -35,7 +37,7 @@ def _day(text: str) -> date:
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m outreach.ddas", description="The DDAS delivery for CBS.")
+    parser = argparse.ArgumentParser(prog="python -m outreach ddas", description="The DDAS delivery for CBS.")
     parser.add_argument("--from", dest="start", required=True, type=_day, help="first day of the period (YYYY-MM-DD)")
     parser.add_argument("--to", dest="end", required=True, type=_day, help="last day of the period (YYYY-MM-DD)")
     parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -44,16 +46,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace, settings: OutreachSettings) -> int:
+    reader = Reader(f"command:{getpass.getuser()}", "command")
     conn = await asyncpg.connect(settings.database_url)
     try:
-        if args.kpi:
-            report = await kpi_summary(conn, args.start, args.end)
-        else:
-            report = await delivery(conn, args.start, args.end, supplier_code=settings.ddas_supplier_code,
-                                    writers=load_writers(settings.templates_dir, settings.retention))
-        await audit.record(conn, audit.Reader(f"command:{getpass.getuser()}", "command"),
-                           "read:kpi" if args.kpi else "read:ddas", report.case_ids,
-                           f"{args.start.isoformat()}..{args.end.isoformat()}")
+        async with unit_of_work(conn) as uow:
+            report: Report
+            if args.kpi:
+                report = await kpi_summary(uow, args.start, args.end, reader=reader)
+            else:
+                report = await ddas_delivery(uow, args.start, args.end, reader=reader,
+                                             supplier_code=settings.ddas_supplier_code,
+                                             writers=letter_writers(settings))
     finally:
         await conn.close()
     text = json.dumps(report.content, ensure_ascii=False, indent=2) + "\n"
@@ -76,7 +79,3 @@ def main(argv: list[str] | None = None) -> int:
     except DeliveryInvalid as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Reporting: the monthly DDAS delivery for CBS (validated against the official schema) and the KPI
+summary beside it, both over the same records of a period. Every read is audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from vroeg_runtime.unit_of_work import UnitOfWork
+
+from ..adapters import audit
+from ..adapters.ddas_schema import validate
+from ..adapters.letters import LetterWriter
+from ..adapters.reads import Reads
+from ..domain import ddas, kpi
+from ..domain.period import check_period
+
+
+@dataclass(frozen=True)
+class Report:
+    content: dict[str, Any]
+    case_ids: list[uuid.UUID]  # the cases it read, for the audit log
+
+
+def organisations(writers: dict[str, LetterWriter]) -> dict[str, ddas.Organisation]:
+    """Who delivers for each municipality, from the `[ddas]` part of its municipality.toml."""
+    found = {}
+    for code, writer in writers.items():
+        profile = writer.municipality.get("ddas", {})
+        found[code] = ddas.Organisation(name=profile.get("organisation", writer.municipality.get("name", code)),
+                                        kvk_number=profile.get("kvk_number") or None,
+                                        contacts=tuple(profile.get("contacts", ())))
+    return found
+
+
+async def ddas_delivery(uow: UnitOfWork, start: date, end: date, *, reader: audit.Reader, supplier_code: str,
+                        writers: dict[str, LetterWriter], now: datetime | None = None) -> Report:
+    """The DDAS delivery of [start, end]; raises InvalidInput for a bad period, and DeliveryInvalid
+    rather than hand CBS a bad file."""
+    check_period(start, end)
+    records = await Reads(uow.conn).period(start, end)
+    document = ddas.delivery(records, start=start, end=end, delivered_at=now or datetime.now(UTC),
+                             supplier_code=supplier_code, organisations=organisations(writers))
+    validate(document)
+    return await _audited(uow, reader, "read:ddas", Report(document, [c.case_id for c in records.cases]), start, end)
+
+
+async def kpi_summary(uow: UnitOfWork, start: date, end: date, *, reader: audit.Reader) -> Report:
+    check_period(start, end)
+    records = await Reads(uow.conn).period(start, end)
+    report = Report({"from": start.isoformat(), "to": end.isoformat(), **kpi.summary(records)},
+                    [c.case_id for c in records.cases])
+    return await _audited(uow, reader, "read:kpi", report, start, end)
+
+
+async def _audited(uow: UnitOfWork, reader: audit.Reader, action: str, report: Report, start: date, end: date) -> Report:
+    await audit.record(uow.conn, reader, action, report.case_ids, f"{start.isoformat()}..{end.isoformat()}")
+    return report
