@@ -148,6 +148,19 @@ class ServiceRuntime:
         log.info("service_stopped")
         self.tracer_provider.shutdown()  # flushes the spans still queued
 
+    def every(self, seconds: float, work: Callable[[], Awaitable[object]], *, name: str) -> None:
+        """Run `work` at start-up and then every `seconds` until the service stops: a background loop
+        (a retention sweep, a schedule), guarded like every loop."""
+
+        async def repeat(runtime: ServiceRuntime) -> None:
+            while True:
+                await work()
+                if await runtime.sleep_unless_stopping(seconds):
+                    return
+
+        repeat.__name__ = name
+        self.loops.append(repeat)
+
     async def sleep_unless_stopping(self, seconds: float) -> bool:
         """Sleep; True if the service is stopping (a loop should then return)."""
         with contextlib.suppress(TimeoutError):

@@ -41,7 +41,7 @@ def build(settings: MatchingSettings | None = None, platform: PlatformSettings |
     runtime = ServiceRuntime(name=SERVICE, version=__version__, database_url=settings.database_url,
                              kafka_bootstrap=platform.kafka_bootstrap, migrations_dir=SERVICE_DIR / "migrations")
     kafka.register(runtime, deps)
-    runtime.loops.append(loops.retention_loop(deps))
+    loops.register(runtime, deps)
     app = create_http_app(runtime, title="Vroeg matching")
     http.register(app, runtime, deps)
     return Matching(deps, platform, runtime), app

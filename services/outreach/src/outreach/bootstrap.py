@@ -65,6 +65,8 @@ def build(settings: OutreachSettings | None = None, platform: PlatformSettings |
     logs.configure(SERVICE, json_logs=platform.json_logs, level=platform.log_level)
     outreach = build_parts(settings, platform)
     runtime, deps = outreach.runtime, outreach.deps
-    kafka.subscribe(runtime, deps)
-    runtime.loops += [loops.schedule_loop(deps), loops.retention_loop(deps)]
-    return outreach, http.mount(create_http_app(runtime, title="Vroeg outreach"), runtime, deps)
+    kafka.register(runtime, deps)
+    loops.register(runtime, deps)
+    app = create_http_app(runtime, title="Vroeg outreach")
+    http.register(app, runtime, deps)
+    return outreach, app

@@ -60,7 +60,8 @@ def outreach(outreach_pool, platform, tmp_path_factory) -> Outreach:
 
 @pytest.fixture(scope="session")
 async def api(outreach) -> AsyncIterator[httpx.AsyncClient]:
-    app = http.mount(FastAPI(), outreach.runtime, outreach.deps)
+    app = FastAPI()
+    http.register(app, outreach.runtime, outreach.deps)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://outreach") as client:
         yield client
 

@@ -30,7 +30,9 @@ def app() -> FastAPI:
     runtime = SimpleNamespace(db=property(_no_database))
     deps = SimpleNamespace(staff=StaffDirectory.load(OutreachSettings().staff_file),
                            rules=SimpleNamespace(visits_enabled=True), settings=None)
-    return http.mount(FastAPI(), runtime, deps)  # type: ignore[arg-type]
+    api = FastAPI()
+    http.register(api, runtime, deps)  # type: ignore[arg-type]
+    return api
 
 
 def operation(app: FastAPI, method: str, path: str) -> dict:

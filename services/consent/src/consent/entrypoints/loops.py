@@ -16,14 +16,10 @@ log = structlog.get_logger(__name__)
 
 
 def register(runtime: ServiceRuntime, deps: ConsentDependencies) -> None:
-    async def retention_sweeper(runtime: ServiceRuntime) -> None:
-        interval = deps.settings.retention_sweep_interval.total_seconds()
-        while True:
-            # One sweep, one unit of work: every class is deleted, and its counts audited, together.
-            async with pooled_unit_of_work(runtime.db) as uow:
-                deleted = await sweep_expired(uow, deps.retention, datetime.now(UTC))
-            log.info("retention_swept", **deleted)  # counts per data class, never what was deleted
-            if await runtime.sleep_unless_stopping(interval):
-                return
+    async def sweep_retention() -> None:
+        # One sweep, one unit of work: every class is deleted, and its counts audited, together.
+        async with pooled_unit_of_work(runtime.db) as uow:
+            deleted = await sweep_expired(uow, deps.retention, datetime.now(UTC))
+        log.info("retention_swept", **deleted)  # counts per data class, never what was deleted
 
-    runtime.loops.append(retention_sweeper)
+    runtime.every(deps.settings.retention_sweep_interval.total_seconds(), sweep_retention, name="retention")

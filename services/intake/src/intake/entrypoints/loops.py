@@ -10,11 +10,8 @@ from ..handlers.retention import sweep_expired
 
 
 def register(runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
-    async def run_retention(runtime: ServiceRuntime) -> None:
-        while True:
-            async with pooled_unit_of_work(runtime.db) as uow:
-                await sweep_expired(uow, deps.settings.retention_days)
-            if await runtime.sleep_unless_stopping(deps.settings.retention_sweep_seconds):
-                return
+    async def sweep_retention() -> None:
+        async with pooled_unit_of_work(runtime.db) as uow:
+            await sweep_expired(uow, deps.settings.retention_days)
 
-    runtime.loops.append(run_retention)
+    runtime.every(deps.settings.retention_sweep_seconds, sweep_retention, name="retention")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import structlog
 
-from vroeg_runtime.service import Loop, ServiceRuntime
+from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from ..handlers.dependencies import MatchingDependencies
@@ -15,16 +15,13 @@ from ..handlers.retention import forget_expired_households
 log = structlog.get_logger(__name__)
 
 
-def retention_loop(deps: MatchingDependencies) -> Loop:
+def register(runtime: ServiceRuntime, deps: MatchingDependencies) -> None:
     settings = deps.settings
 
-    async def sweep_retention(runtime: ServiceRuntime) -> None:
-        while True:
-            deleted = await forget_expired_households(lambda: pooled_unit_of_work(runtime.db), deps.policies,
-                                                      retention=settings.retention, now=datetime.now(UTC))
-            if deleted:
-                log.info("retention_sweep", deleted=deleted)  # counts only: nothing about whom
-            if await runtime.sleep_unless_stopping(settings.retention_sweep_interval.total_seconds()):
-                return
+    async def sweep_retention() -> None:
+        deleted = await forget_expired_households(lambda: pooled_unit_of_work(runtime.db), deps.policies,
+                                                  retention=settings.retention, now=datetime.now(UTC))
+        if deleted:
+            log.info("retention_sweep", deleted=deleted)  # counts only: nothing about whom
 
-    return sweep_retention
+    runtime.every(settings.retention_sweep_interval.total_seconds(), sweep_retention, name="retention")

@@ -32,7 +32,7 @@ from ..handlers.sharing import act_on_decision
 log = structlog.get_logger(__name__)
 
 
-def subscribe(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
+def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
     async def on_decision(uow: UnitOfWork, envelope: Envelope[Any]) -> None:
         match envelope.payload:
             case HouseholdAtRisk():

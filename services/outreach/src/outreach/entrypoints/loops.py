@@ -9,7 +9,7 @@ import asyncpg
 from prometheus_client import Gauge
 
 from vroeg_runtime import metrics
-from vroeg_runtime.service import Loop, ServiceRuntime
+from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from ..adapters.schedule import DueTask
@@ -46,8 +46,9 @@ async def perform_due_steps(pool: asyncpg.Pool, deps: OutreachDependencies, *, n
     return performed
 
 
-def schedule_loop(deps: OutreachDependencies) -> Loop:
+def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
     async def run_schedule(runtime: ServiceRuntime) -> None:
+        # Not `every`: while steps are due it goes on at once, and it sleeps only when none are left.
         while True:
             if await perform_due_steps(runtime.db, deps) == 0:
                 async with pooled_unit_of_work(runtime.db) as uow:
@@ -55,15 +56,9 @@ def schedule_loop(deps: OutreachDependencies) -> Loop:
                 if await runtime.sleep_unless_stopping(deps.settings.schedule_poll_seconds):
                     return
 
-    return run_schedule
+    async def sweep_retention() -> None:
+        async with pooled_unit_of_work(runtime.db) as uow:
+            await sweep_expired(uow, deps.settings.retention)
 
-
-def retention_loop(deps: OutreachDependencies) -> Loop:
-    async def run_retention(runtime: ServiceRuntime) -> None:
-        while True:
-            async with pooled_unit_of_work(runtime.db) as uow:
-                await sweep_expired(uow, deps.settings.retention)
-            if await runtime.sleep_unless_stopping(deps.settings.retention_sweep_seconds):
-                return
-
-    return run_retention
+    runtime.loops.append(run_schedule)
+    runtime.every(deps.settings.retention_sweep_seconds, sweep_retention, name="retention")

@@ -11,8 +11,7 @@ from ...handlers.dependencies import OutreachDependencies
 from . import admin, reporting, team
 
 
-def mount(app: FastAPI, runtime: ServiceRuntime, deps: OutreachDependencies) -> FastAPI:
+def register(app: FastAPI, runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
     """Add outreach's routes to `app` (the runtime's, with the health endpoints, or a bare one in tests)."""
     for module in (team, admin, reporting):
         app.include_router(module.router(runtime, deps))
-    return app
