@@ -16,7 +16,7 @@ from . import __version__
 from .adapters.letters import LetterWriter, load_writers
 from .adapters.mail import FolderMailbox
 from .adapters.referrals import FolderReferrals
-from .adapters.staff import StaffDirectory
+from .adapters.staff_directory import StaffDirectory
 from .config import SERVICE, SERVICE_DIR, OutreachSettings
 from .domain.plan import ContactRules
 from .entrypoints import http, kafka, loops

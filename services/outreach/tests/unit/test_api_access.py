@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from outreach.adapters.staff import StaffDirectory
+from outreach.adapters.staff_directory import StaffDirectory
 from outreach.config import OutreachSettings
 from outreach.entrypoints import http
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from outreach.adapters.staff import StaffDirectory, token_hash
+from outreach.adapters.staff_directory import StaffDirectory, token_hash
 from outreach.config import OutreachSettings
 
 STAFF_FILE = OutreachSettings().staff_file

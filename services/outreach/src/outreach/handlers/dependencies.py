@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..adapters.letters import LetterWriter
 from ..adapters.mail import Mailbox
 from ..adapters.referrals import ReferralSink
-from ..adapters.staff import StaffDirectory
+from ..adapters.staff_directory import StaffDirectory
 from ..config import OutreachSettings
 from ..domain.plan import ContactRules
 

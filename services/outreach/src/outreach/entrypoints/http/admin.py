@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-from ...adapters.staff import Staff
+from ...adapters.staff_directory import Staff
 from ...handlers.dependencies import OutreachDependencies
 from ...handlers.switch_visits import switch_visits as switch_visits_for_all
 from ...handlers.switch_visits import visits_switch

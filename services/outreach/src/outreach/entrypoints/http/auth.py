@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from vroeg_runtime.staff_auth import staff_dependency
 
 from ...adapters.audit import Reader
-from ...adapters.staff import Role, Staff, StaffDirectory
+from ...adapters.staff_directory import Role, Staff, StaffDirectory
 
 
 def allow(directory: StaffDirectory, *roles: Role) -> Callable[..., Awaitable[Staff]]:

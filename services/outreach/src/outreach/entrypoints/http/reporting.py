@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-from ...adapters.staff import Staff
+from ...adapters.staff_directory import Staff
 from ...domain.errors import InvalidInput
 from ...handlers.audit_log import audit_entries
 from ...handlers.dependencies import OutreachDependencies

@@ -13,7 +13,7 @@ from vroeg_contracts.privacy import ContactDetails
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-from ...adapters.staff import Staff
+from ...adapters.staff_directory import Staff
 from ...domain.calendar import AMSTERDAM
 from ...domain.case import reference
 from ...domain.referral import Referral
