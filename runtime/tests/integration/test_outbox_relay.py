@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 
 from vroeg_runtime import outbox
-from vroeg_runtime.migrations import RUNTIME_MIGRATIONS
 
 
 class RecordingPublisher:
@@ -29,24 +27,6 @@ class RecordingPublisher:
         if self.fail:
             raise ConnectionError("broker unavailable")
         self.sent.extend(messages)
-
-
-@pytest.fixture
-async def pool(platform) -> AsyncIterator[asyncpg.Pool]:
-    schema = f"relay_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(platform.database_urls["intake"])
-    await admin.execute(f'CREATE SCHEMA "{schema}"')
-    pool = await asyncpg.create_pool(platform.database_urls["intake"], min_size=1, max_size=4,
-                                     server_settings={"search_path": schema})
-    try:
-        async with pool.acquire() as conn:
-            for path in sorted(RUNTIME_MIGRATIONS.glob("*.sql")):
-                await conn.execute(path.read_text())
-        yield pool
-    finally:
-        await pool.close()
-        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        await admin.close()
 
 
 async def _store(pool: asyncpg.Pool, count: int) -> list[uuid.UUID]:
