@@ -3,6 +3,9 @@ runs a command-line tool (entrypoints/cli/<tool>.py):
 
     python -m outreach ddas --from 2025-01-01 --to 2025-01-31 [--out FILE] [--kpi]
     python -m outreach rotate-key --key-id 2027-01 [--keys-dir DIR]
+    python -m outreach staff add USERNAME --name NAME --role ROLE --municipality 0437 [--password-stdin]
+    python -m outreach staff disable|enable|password USERNAME
+    python -m outreach staff list
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from collections.abc import Callable
 from vroeg_runtime.service import serve
 
 from .bootstrap import build
-from .entrypoints.cli import ddas, rotate_key
+from .entrypoints.cli import ddas, rotate_key, staff
 
-TOOLS: dict[str, Callable[[list[str]], int]] = {"ddas": ddas.main, "rotate-key": rotate_key.main}
+TOOLS: dict[str, Callable[[list[str]], int]] = {"ddas": ddas.main, "rotate-key": rotate_key.main,
+                                                "staff": staff.main}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,11 +15,13 @@ from vroeg_runtime.settings import PlatformSettings
 from . import __version__
 from .adapters.letters import LetterWriter, load_writers
 from .adapters.mail import FolderMailbox
+from .adapters.passwords import Passwords
 from .adapters.referrals import FolderReferrals
 from .adapters.staff_directory import StaffDirectory
 from .config import SERVICE, SERVICE_DIR, OutreachSettings
+from .domain.accounts import SignInPolicy
 from .domain.plan import ContactRules
-from .entrypoints import http, kafka, loops
+from .entrypoints import http, kafka, loops, web
 from .handlers.dependencies import OutreachDependencies
 
 
@@ -45,7 +47,9 @@ def build_dependencies(settings: OutreachSettings, platform: PlatformSettings) -
     return OutreachDependencies(settings=settings, private_keys=private_keys, rules=rules,
                                 writers=letter_writers(settings), mailbox=FolderMailbox(settings.letters_dir),
                                 referrals=FolderReferrals(settings.referrals_dir),
-                                staff=StaffDirectory.load(settings.staff_file),
+                                staff=StaffDirectory.load(settings.staff_file), passwords=Passwords(),
+                                sign_in_policy=SignInPolicy(settings.web_idle_timeout, settings.web_session_limit,
+                                                            settings.web_lockout_after, settings.web_lockout_for),
                                 max_unreached_attempts=settings.max_unreached_attempts)
 
 
@@ -69,4 +73,5 @@ def build(settings: OutreachSettings | None = None, platform: PlatformSettings |
     loops.register(runtime, deps)
     app = create_http_app(runtime, title="Vroeg outreach")
     http.register(app, runtime, deps)
+    web.register(app, runtime, deps)
     return outreach, app

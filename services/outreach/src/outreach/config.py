@@ -1,4 +1,5 @@
-"""Outreach's configuration (OUTREACH_*): database, contact delays, visits, letters, staff, retention."""
+"""Outreach's configuration (OUTREACH_*): database, contact delays, visits, letters, staff, retention,
+and the workplace's assets and sessions."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ class OutreachSettings(BaseSettings):
     retention: timedelta = timedelta(days=180)
     retention_sweep_seconds: float = 3600.0
     ddas_supplier_code: str = "VROEG"  # codeGegevensleverancier in the DDAS delivery
+    # The workplace (entrypoints/web): its front-end packages (npm ci in web/), and its sessions.
+    web_assets_dir: Path = SERVICE_DIR / "web" / "node_modules"
+    web_idle_timeout: timedelta = timedelta(minutes=30)
+    web_session_limit: timedelta = timedelta(hours=12)
+    web_lockout_after: int = Field(default=5, ge=1)  # wrong passwords in a row
+    web_lockout_for: timedelta = timedelta(minutes=15)
+    # Behind HTTPS (every installation but a developer's machine) the session cookie is Secure.
+    web_secure_cookie: bool = False

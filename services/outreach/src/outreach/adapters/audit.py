@@ -17,6 +17,9 @@ class Reader:
 
     staff_id: str
     role: str
+    # The municipalities whose cases this reader may open; None for the API's tokens and operators'
+    # commands, which serve the whole installation.
+    municipalities: tuple[str, ...] | None = None
 
 
 async def record(conn: asyncpg.Connection | asyncpg.Pool, reader: Reader, action: str,
@@ -31,7 +34,7 @@ async def entries(conn: asyncpg.Connection | asyncpg.Pool, *, case_id: uuid.UUID
                   limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """SELECT audit_id, at, staff_id, role, action, case_ids, detail FROM audit_log
-           WHERE ($1::uuid IS NULL OR $1 = ANY(case_ids)) AND ($2::text IS NULL OR staff_id = $2)
+           WHERE ($1::uuid IS NULL OR case_ids @> ARRAY[$1::uuid]) AND ($2::text IS NULL OR staff_id = $2)
              AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
            ORDER BY audit_id DESC LIMIT $5 OFFSET $6""",
         case_id, staff_id, since, until, limit, offset)

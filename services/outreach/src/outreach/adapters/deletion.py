@@ -15,7 +15,7 @@ from datetime import datetime
 import asyncpg
 
 # Children first, so each count is what that table lost (a cascade would hide them).
-CASE_TABLES = ("case_timeline", "work_items", "referrals", "schedule", "contact_attempts", "letters", "case_signals")
+CASE_TABLES = ("case_notes", "case_timeline", "work_items", "referrals", "schedule", "contact_attempts", "letters", "case_signals")
 
 
 def _count(status: str) -> int:

@@ -15,6 +15,9 @@ class Mailbox(Protocol):
     async def send(self, letter_id: uuid.UUID, pdf: bytes, *, municipality_code: str) -> str:
         """Deliver a letter; return a reference to where it went."""
 
+    async def copy_of(self, letter_id: uuid.UUID, *, municipality_code: str, delivered_to: str) -> bytes | None:
+        """The letter as it was sent, for the case page; None when the channel keeps no copy."""
+
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write a file so that a crash never leaves half of it: write aside, then rename."""
@@ -35,6 +38,11 @@ class FolderMailbox:
         write_atomically(target, pdf)
         return str(target)
 
+    async def copy_of(self, letter_id: uuid.UUID, *, municipality_code: str, delivered_to: str) -> bytes | None:
+        # Read from where this folder puts it, never from the stored reference as a path.
+        target = self.folder / municipality_code / f"{letter_id}.pdf"
+        return target.read_bytes() if target.is_file() else None
+
 
 class PrintHouseMailbox:
     """How a print-and-mail house (or a digital mailbox such as MijnOverheid Berichtenbox) plugs in:
@@ -54,3 +62,8 @@ class PrintHouseMailbox:
         )
         response.raise_for_status()
         return str(response.json().get("tracking_id", letter_id))
+
+    async def copy_of(self, letter_id: uuid.UUID, *, municipality_code: str, delivered_to: str) -> bytes | None:
+        response = await self._client.get(f"{self._base_url}/letters/{letter_id}",
+                                          headers={"Authorization": f"Bearer {self._api_key}"})
+        return response.content if response.status_code == 200 else None

@@ -90,10 +90,23 @@ class Reads:
                    ORDER BY due_at""", case_id),
             "work": await rows("SELECT kind, due_at FROM work_items WHERE case_id = $1 AND closed_at IS NULL", case_id),
             "referrals": await rows("SELECT * FROM referrals WHERE case_id = $1 ORDER BY requested_at", case_id),
+            "notes": await rows(
+                "SELECT note_id, text, written_by, written_at FROM case_notes WHERE case_id = $1 ORDER BY written_at",
+                case_id),
             "timeline": [{**entry, "detail": json.loads(entry["detail"])} for entry in await rows(
                 "SELECT occurred_at, kind, detail FROM case_timeline WHERE case_id = $1 ORDER BY occurred_at, entry_id",
                 case_id)],
         }
+
+    async def municipality_of(self, case_id: uuid.UUID) -> str | None:
+        return await self.conn.fetchval("SELECT municipality_code FROM cases WHERE case_id = $1", case_id)
+
+    async def letter(self, case_id: uuid.UUID, letter_id: uuid.UUID) -> dict[str, Any] | None:
+        """Where a letter of the case went (the mailbox's reference), or None."""
+        row = await self.conn.fetchrow(
+            "SELECT letter_id, kind, sent_at, delivered_to FROM letters WHERE case_id = $1 AND letter_id = $2",
+            case_id, letter_id)
+        return dict(row) if row else None
 
     # A reporting period (DDAS and KPIs)
 

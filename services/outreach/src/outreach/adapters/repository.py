@@ -153,3 +153,25 @@ class CaseRepository:
             "INSERT INTO case_timeline (case_id, kind, detail, occurred_at)"
             " VALUES ($1, $2, $3::jsonb, COALESCE($4, now()))",
             case_id, kind, json.dumps(detail or {}, default=str), occurred_at)
+
+    # Who works the case, and notes
+
+    async def take(self, case_id: uuid.UUID, username: str, now: datetime) -> str | None:
+        """Assign the case to `username` unless someone else has it; returns who has it afterwards.
+        One statement, so two caseworkers taking the same case at once cannot both win."""
+        row = await self.conn.fetchrow(
+            """UPDATE cases SET assigned_to = $2, assigned_at = $3
+               WHERE case_id = $1 AND (assigned_to IS NULL OR assigned_to = $2) RETURNING assigned_to""",
+            case_id, username, now)
+        if row is not None:
+            return str(row["assigned_to"])
+        return await self.conn.fetchval("SELECT assigned_to FROM cases WHERE case_id = $1", case_id)
+
+    async def assign(self, case_id: uuid.UUID, username: str | None, now: datetime) -> None:
+        await self.conn.execute("UPDATE cases SET assigned_to = $2, assigned_at = $3 WHERE case_id = $1",
+                                case_id, username, now if username else None)
+
+    async def add_note(self, note_id: uuid.UUID, case_id: uuid.UUID, text: str, written_by: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO case_notes (note_id, case_id, text, written_by) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT DO NOTHING", note_id, case_id, text, written_by)

@@ -37,10 +37,17 @@ def reference(case_id: uuid.UUID) -> str:
     return str(case_id)[:8].upper()
 
 
-def require_open(case: Case | None, case_id: uuid.UUID) -> Case:
-    """The case a caseworker acts on: it must exist and still be open."""
-    if case is None:
+def require_in_scope(case: Case | None, case_id: uuid.UUID, municipalities: tuple[str, ...] | None) -> Case:
+    """The case, if it exists and belongs to one of `municipalities` (None: any). A case of another
+    municipality is "not found", so its existence is not told either."""
+    if case is None or (municipalities is not None and case.municipality_code not in municipalities):
         raise CaseNotFound(str(case_id))
+    return case
+
+
+def require_open(case: Case | None, case_id: uuid.UUID, municipalities: tuple[str, ...] | None = None) -> Case:
+    """The case a caseworker acts on: it must exist, be theirs to see, and still be open."""
+    case = require_in_scope(case, case_id, municipalities)
     if not case.is_open:
         raise CaseAlreadyClosed(str(case_id))
     return case

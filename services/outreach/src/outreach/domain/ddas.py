@@ -73,6 +73,11 @@ class PeriodRecords:
     signals: list[SignalRecord] = field(default_factory=list)
     cases: list[CaseRecord] = field(default_factory=list)
 
+    def within(self, municipalities: tuple[str, ...]) -> PeriodRecords:
+        """Only these municipalities' records: a supervisor delivers for their own."""
+        return PeriodRecords([s for s in self.signals if s.municipality_code in municipalities],
+                             [c for c in self.cases if c.municipality_code in municipalities])
+
 
 def whole_euros(amount: Decimal) -> int:
     """DDAS `bedrag` is whole euros; half a euro rounds up, as on a bill."""

@@ -19,3 +19,11 @@ class InvalidInput(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class CaseTakenByOther(Exception):
+    """A colleague works this case already."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"taken by {holder}")
+        self.holder = holder

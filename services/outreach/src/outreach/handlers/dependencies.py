@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from ..adapters.letters import LetterWriter
 from ..adapters.mail import Mailbox
+from ..adapters.passwords import Passwords
 from ..adapters.referrals import ReferralSink
 from ..adapters.staff_directory import StaffDirectory
 from ..config import OutreachSettings
+from ..domain.accounts import SignInPolicy
 from ..domain.plan import ContactRules
 
 
@@ -20,5 +22,7 @@ class OutreachDependencies:
     writers: dict[str, LetterWriter]  # by municipality code
     mailbox: Mailbox  # where letters go
     referrals: ReferralSink  # where granted referral packages go
-    staff: StaffDirectory  # who may use the team API, in which role
+    staff: StaffDirectory  # who may use the team API, in which role (bearer tokens)
+    passwords: Passwords  # the workplace's staff passwords (argon2)
+    sign_in_policy: SignInPolicy  # the workplace's idle timeout, session limit and lockout
     max_unreached_attempts: int = 3

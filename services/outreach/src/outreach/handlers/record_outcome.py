@@ -21,7 +21,7 @@ async def record_outcome(uow: UnitOfWork, case_id: uuid.UUID, outcome: str, *, r
     """Close the case (CaseClosed) and ask consent for the referral, if any (DataShareRequested);
     returns the referral's request id. Raises CaseNotFound, CaseAlreadyClosed or InvalidInput."""
     check_referral(outcome, referral)
-    case = require_open(await CaseRepository(uow.conn).case_for_update(case_id), case_id)
+    case = require_open(await CaseRepository(uow.conn).case_for_update(case_id), case_id, reader.municipalities)
     await close_case(uow, case, outcome=outcome, closed_by=reader.staff_id)
     if referral is not None:
         await request_share(uow, case, referral, requested_by=reader.staff_id)

@@ -8,6 +8,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from opentelemetry import trace
+
+from vroeg_runtime.telemetry import continued
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters import audit
@@ -22,6 +25,8 @@ from ..domain.ddas_lists import NO_CONTACT
 from ..domain.plan import CONTACT_STEPS, retry_after_unreached
 from .close_case import close_case
 from .dependencies import OutreachDependencies
+
+_tracer = trace.get_tracer(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,9 +50,16 @@ class AttemptResult:
 async def register_attempt(uow: UnitOfWork, case_id: uuid.UUID, attempt: NewAttempt, *, reader: audit.Reader,
                            deps: OutreachDependencies) -> AttemptResult:
     """Raises CaseNotFound, CaseAlreadyClosed, or InvalidInput for a date before the case."""
-    case = require_open(await CaseRepository(uow.conn).case_for_update(case_id), case_id)
+    case = require_open(await CaseRepository(uow.conn).case_for_update(case_id), case_id, reader.municipalities)
     check_attempt_day(attempt.attempted_on, case.opened_at.astimezone(AMSTERDAM).date())
-    result = await _register(uow, case, attempt, staff_id=reader.staff_id, deps=deps)
+    # The call or visit continues the case's trace (from the partner's report through the decision
+    # to this attempt); the caseworker's request is kept as a link.
+    request_span = trace.get_current_span().get_span_context()
+    with continued(case.trace_context), _tracer.start_as_current_span(
+            "outreach contact attempt", links=[trace.Link(request_span)] if request_span.is_valid else [],
+            attributes={"vroeg.case_id": str(case_id), "vroeg.contact_kind": attempt.kind,
+                        "vroeg.reached": attempt.reached}):
+        result = await _register(uow, case, attempt, staff_id=reader.staff_id, deps=deps)
     await audit.record(uow.conn, reader, "write:attempt", [case_id], attempt.kind)
     return result
 

@@ -41,6 +41,8 @@ async def ddas_delivery(uow: UnitOfWork, start: date, end: date, *, reader: audi
     rather than hand CBS a bad file."""
     check_period(start, end)
     records = await Reads(uow.conn).period(start, end)
+    if reader.municipalities is not None:
+        records = records.within(reader.municipalities)
     document = ddas.delivery(records, start=start, end=end, delivered_at=now or datetime.now(UTC),
                              supplier_code=supplier_code, organisations=organisations(writers))
     validate(document)
