@@ -1,8 +1,10 @@
 """The demo: a month of synthetic Ouder-Amstel signals through all four services on the real platform.
 
 It starts the services, feeds the reports, waits until every report is answered and every case has
-taken its steps, prints a summary and leaves the letters in a folder. The platform (Kafka,
-PostgreSQL) is started and stopped around it by `make demo` (deploy/local/demo.sh).
+taken its steps, adds demo sign-ins for the team's workplace (outreach's /werk), prints a summary,
+the workplace's address and the sign-ins, and leaves the letters in a folder. The platform (Kafka,
+PostgreSQL) is started and stopped around it by `make demo` (deploy/local/isolated.sh); with --keep
+(`make demo KEEP=1`) everything keeps running, so the workplace can be clicked through.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import argparse
 import asyncio
 import os
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 from collections import Counter
@@ -20,7 +24,7 @@ from vroeg_contracts import topics
 from vroeg_contracts.partner_report import today_in_amsterdam
 
 from . import bus
-from .stack import Stack
+from .stack import ServiceProcess, Stack
 from .synthetic import month_of_signals
 
 BAD_REPORTS = [
@@ -32,6 +36,18 @@ BAD_REPORTS = [
                              "city": "Ouderkerk aan de Amstel"}}),
     ("vgz", b"this is not json"),
 ]
+
+# Sign-ins for the workplace: one account per role, and a second caseworker so that the team leader
+# has a colleague to hand a case to. Demo passwords, for a private platform on this machine only.
+DEMO_MUNICIPALITY = "0437"  # Ouder-Amstel
+DEMO_STAFF = (
+    # role, username, display name, password
+    ("caseworker", "demo.medewerker", "Demo Medewerker", "demo-wachtwoord-medewerker"),
+    ("caseworker", "demo.medewerker2", "Demo Medewerker Twee", "demo-wachtwoord-medewerker2"),
+    ("supervisor", "demo.teamleider", "Demo Teamleider", "demo-wachtwoord-teamleider"),
+    ("auditor", "demo.auditor", "Demo Auditor", "demo-wachtwoord-auditor"),
+    ("admin", "demo.beheer", "Demo Beheerder", "demo-wachtwoord-beheer"),
+)
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -49,6 +65,8 @@ async def run(args: argparse.Namespace) -> int:
         print(f"Sent {sent} reports from {len({p for p, _ in reports})} partners; waiting for every one to be handled ...")
         report_ids = {body["report_id"] for _, body in reports}
         summary = await wait_and_summarise(report_ids, len(BAD_REPORTS), timeout=args.timeout)
+        workplace = f"{stack['outreach'].url}/werk"
+        staff_error = add_demo_staff(stack["outreach"])
     finally:
         if not args.keep:
             stack.stop()
@@ -64,9 +82,44 @@ async def run(args: argparse.Namespace) -> int:
     print(f"  visits due              {summary['visits']}")
     print(f"  letters on disk         {len(letters)} PDF files in {letters_dir}")
     print(f"  took                    {time.monotonic() - started:.1f} s")
+    print()
+    if staff_error:
+        print(f"The team's workplace ({workplace}) has no demo sign-ins: {staff_error}")
+    else:
+        print(f"The team's workplace: {workplace}")
+        print(sign_in_table())
+        if args.keep:
+            print("The workplace stays available with these sign-ins while the demo keeps running.")
+        else:
+            print("The workplace and these sign-ins are gone now that the demo has ended; "
+                  "`make demo KEEP=1` leaves them running to click through.")
     if args.keep:
-        print("The services keep running (KEEP=1): stop them with `make down`.")
-    return 0 if summary["letters"] and summary["calls"] else 1
+        print("The services keep running (KEEP=1): stop them with `make demo-down`.")
+    return 0 if summary["letters"] and summary["calls"] and not staff_error else 1
+
+
+def add_demo_staff(outreach: ServiceProcess) -> str | None:
+    """Adds the demo sign-ins with outreach's own command (`python -m outreach staff add`), against
+    the database the running service uses. Returns what went wrong, or None."""
+    env = {**os.environ, **outreach.env}  # as the service was started (OUTREACH_DATABASE_URL, ...)
+    for role, username, name, password in DEMO_STAFF:
+        command = [sys.executable, "-m", "outreach", "staff", "add", username, "--name", name, "--role", role,
+                   "--municipality", DEMO_MUNICIPALITY, "--password-stdin"]
+        try:
+            done = subprocess.run(command, input=f"{password}\n", env=env, capture_output=True, text=True,
+                                  timeout=60, check=False)
+        except subprocess.TimeoutExpired:
+            return f"`python -m outreach staff add {username}` did not finish within 60 s"
+        if done.returncode != 0:
+            output = (done.stderr.strip() or done.stdout.strip() or f"exit code {done.returncode}").splitlines()
+            return f"`python -m outreach staff add {username}` failed: {output[-1]}"
+    return None
+
+
+def sign_in_table() -> str:
+    rows = [("role", "username", "password"), *((role, user, password) for role, user, _, password in DEMO_STAFF)]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    return "\n".join(f"  {role.ljust(widths[0])}  {user.ljust(widths[1])}  {password}" for role, user, password in rows)
 
 
 async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) -> dict:
