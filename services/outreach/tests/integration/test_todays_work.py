@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from outreach.adapters.audit import Reader
+from outreach.adapters.repository import CaseRepository
 from outreach.domain.errors import CaseNotFound, CaseTakenByOther
 from outreach.domain.todays_work import WorkFilter
 from outreach.handlers.assignment import take_case
@@ -41,6 +42,8 @@ async def area(outreach_pool, new_case):
         """UPDATE cases SET contact = jsonb_set(contact, '{postcode}', to_jsonb($2::text)) WHERE case_id = ANY($1)""",
         list(cases.values()), f"{code} ZZ")
     await outreach_pool.execute("UPDATE case_signals SET amount = 900 WHERE case_id = $1", cases["water"])
+    async with outreach_pool.acquire() as conn:
+        await CaseRepository(conn).summarise_arrears([cases["water"]])
     # The calls and visits fall due (the letters planned them with a delay of 0).
     await outreach_pool.execute("UPDATE schedule SET due_at = now() - interval '1 minute' WHERE case_id = ANY($1)"
                                 " AND done_at IS NULL AND cancelled_at IS NULL", list(cases.values()))
@@ -66,6 +69,8 @@ async def test_calls_and_visits_are_in_their_buckets_crises_first(outreach_pool,
     assert found.counts == {"calls": 3, "visits": 1, "letters": 0, "outcome": 0}
     crisis = found.rows["calls"][0]
     assert crisis.intensity == "crisis" and crisis.categories == ("rent",) and crisis.amount == Decimal("123.45")
+    water = next(r for r in found.rows["calls"] if r.case_id == cases["water"])
+    assert water.categories == ("rent", "water") and water.amount == Decimal("1800.00")
 
 
 async def test_each_filter_narrows_the_list(outreach_pool, area):

@@ -3,7 +3,8 @@ of open cases, for an account's municipalities."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Hashable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -14,28 +15,50 @@ from ..domain.ddas_lists import HELP_OUTCOMES
 LOCAL_MONTH = "date_trunc('month', ({}) AT TIME ZONE 'Europe/Amsterdam')::date"
 
 
+class PastMonths:
+    """The figures of months that are over, kept for a while per set of municipalities. They change
+    only as late attempts and outcomes of old cases come in, so the supervisor's page recounts
+    them every `keep` instead of on every view; the current month and the backlog are always live."""
+
+    def __init__(self, keep: timedelta = timedelta(minutes=10)) -> None:
+        self._keep = keep
+        self._kept: dict[Hashable, tuple[datetime, Any]] = {}
+
+    def get(self, key: Hashable, now: datetime) -> Any | None:
+        kept = self._kept.get(key)
+        return kept[1] if kept is not None and now < kept[0] else None
+
+    def put(self, key: Hashable, figures: Any, now: datetime) -> None:
+        self._kept = {k: v for k, v in self._kept.items() if now < v[0]}  # forget what ran out
+        self._kept[key] = (now + self._keep, figures)
+
+
 class FigureReads:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def signals_per_month(self, municipalities: tuple[str, ...], since: date) -> list[tuple[date, str, int]]:
+    async def signals_per_month(self, municipalities: tuple[str, ...], since: date,
+                                until: date | None = None) -> list[tuple[date, str, int]]:
         """Signals in a case by their date, and signals not picked up by their decision (a repeat
-        that joined a case counts once)."""
+        that joined a case counts once), from `since` up to `until` (not included; None: today)."""
         rows = await self.conn.fetch(
             f"""SELECT date_trunc('month', s.signal_date)::date AS month, s.category, count(*) AS n
                 FROM case_signals s JOIN cases c USING (case_id)
-                WHERE c.municipality_code = ANY($1::text[]) AND s.signal_date >= $2::date GROUP BY 1, 2
+                WHERE c.municipality_code = ANY($1::text[]) AND s.signal_date >= $2::date
+                  AND ($3::date IS NULL OR s.signal_date < $3::date) GROUP BY 1, 2
                 UNION ALL
                 SELECT {LOCAL_MONTH.format('n.decided_at')}, n.category, count(*)
                 FROM signals_not_picked_up n
                 WHERE n.municipality_code = ANY($1::text[])
                   AND (n.decided_at AT TIME ZONE 'Europe/Amsterdam')::date >= $2::date
+                  AND ($3::date IS NULL OR (n.decided_at AT TIME ZONE 'Europe/Amsterdam')::date < $3::date)
                   AND NOT EXISTS (SELECT 1 FROM case_signals s WHERE s.signal_id = n.signal_id) GROUP BY 1, 2""",
-            list(municipalities), since)
+            list(municipalities), since, until)
         return [(r["month"], r["category"], r["n"]) for r in rows]
 
-    async def cases_per_month(self, municipalities: tuple[str, ...], since: date) -> list[dict[str, Any]]:
-        """Per month of opening: cases opened, reached, closed and helped, and the median days from
+    async def cases_per_month(self, municipalities: tuple[str, ...], since: date,
+                              until: date | None = None) -> list[dict[str, Any]]:
+        """Per month of opening (from `since` up to `until`, not included; None: today): cases opened, reached, closed and helped, and the median days from
         the first signal to the first letter and from that letter to the first contact attempt.
 
         The signals, letters and attempts of the cases shown are aggregated per case in one pass
@@ -44,7 +67,8 @@ class FigureReads:
         misestimate here once made PostgreSQL compile the statement, at more cost than running it."""
         await self.conn.execute("SET LOCAL jit = off")
         shown = ("c.municipality_code = ANY($1::text[]) "
-                 "AND c.opened_at >= $2::date::timestamp AT TIME ZONE 'Europe/Amsterdam'")
+                 "AND c.opened_at >= $2::date::timestamp AT TIME ZONE 'Europe/Amsterdam' "
+                 "AND ($5::date IS NULL OR c.opened_at < $5::date::timestamp AT TIME ZONE 'Europe/Amsterdam')")
         rows = await self.conn.fetch(
             f"""WITH per_case AS (
                     SELECT e.case_id, min(e.signal_date) AS first_signal, min(e.sent_at) AS first_letter,
@@ -74,7 +98,7 @@ class FigureReads:
                 FROM cases c LEFT JOIN per_case p USING (case_id)
                 WHERE {shown}
                 GROUP BY 1""",
-            list(municipalities), since, sorted(HELP_OUTCOMES), sorted(ONE_WAY_KINDS))
+            list(municipalities), since, sorted(HELP_OUTCOMES), sorted(ONE_WAY_KINDS), until)
         return [dict(r) for r in rows]
 
     async def open_case_ages(self, municipalities: tuple[str, ...], today: date,

@@ -75,6 +75,16 @@ class CaseRepository:
               s.amount, s.crisis, s.person_key, s.warm_handover)
              for s in signals],
         )
+        await self.summarise_arrears([case_id])
+
+    async def summarise_arrears(self, case_ids: list[uuid.UUID]) -> None:
+        """Keep the cases' summary of their signals (migration 0007) in step with case_signals."""
+        await self.conn.execute(
+            """UPDATE cases c SET arrears_categories = s.categories, arrears_amount = s.amount, arrears_since = s.since
+               FROM (SELECT case_id, array_agg(DISTINCT category ORDER BY category) AS categories,
+                            sum(amount) AS amount, min(arrears_since) AS since
+                     FROM case_signals WHERE case_id = ANY($1::uuid[]) GROUP BY case_id) s
+               WHERE c.case_id = s.case_id""", case_ids)
 
     async def signals(self, case_id: uuid.UUID) -> list[dict[str, Any]]:
         rows = await self.conn.fetch("SELECT * FROM case_signals WHERE case_id = $1 ORDER BY signal_date, partner_id",

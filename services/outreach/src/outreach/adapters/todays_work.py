@@ -2,10 +2,9 @@
 visit or a follow-up letter due today or earlier, or nothing planned any more: waiting for an
 outcome), filtered, counted and paged in the database so the page stays fast with many cases.
 
-The counts and the page come from one statement, which ranks all open work once. The signals are
-read only where needed: a filter on them is a subquery that is left out of the plan when the filter
-is not set (services plan every statement for its parameters), and the signal summary shown in the
-list is aggregated only for the rows of the page."""
+The counts and the page come from one statement, which ranks all open work once. What the list
+filters and shows of a case's signals (kinds, total amount, since when) is kept on the case
+(migration 0007, `CaseRepository.summarise_arrears`), so no view adds up signals."""
 
 from __future__ import annotations
 
@@ -39,15 +38,13 @@ WITH due AS (
                                                  AND s.cancelled_at IS NULL)
 ), filtered AS (
     SELECT work.case_id, work.bucket, work.due_at, c.intensity, c.opened_at, c.assigned_to,
+           c.arrears_categories AS categories, c.arrears_amount AS amount, c.arrears_since,
            (work.due_at IS NOT NULL AND (work.due_at AT TIME ZONE 'Europe/Amsterdam')::date < $2) AS overdue
     FROM work JOIN cases c USING (case_id)
     WHERE c.status = 'open' AND c.municipality_code = ANY($3::text[])
-      AND ($4::text IS NULL
-           OR EXISTS (SELECT 1 FROM case_signals s WHERE s.case_id = c.case_id AND s.category = $4))
-      AND ($5::numeric IS NULL
-           OR (SELECT sum(s.amount) FROM case_signals s WHERE s.case_id = c.case_id) >= $5)
-      AND ($6::int IS NULL
-           OR $2::date - (SELECT min(s.arrears_since) FROM case_signals s WHERE s.case_id = c.case_id) >= $6)
+      AND ($4::text IS NULL OR $4 = ANY(c.arrears_categories))
+      AND ($5::numeric IS NULL OR c.arrears_amount >= $5)
+      AND ($6::int IS NULL OR $2::date - c.arrears_since >= $6)
       AND ($7::text IS NULL OR replace(c.contact->>'postcode', ' ', '') LIKE $7 || '%')
       AND (NOT $8::boolean OR (work.due_at AT TIME ZONE 'Europe/Amsterdam')::date < $2)
       AND ($9::text IS NULL OR c.assigned_to = $9)
@@ -64,13 +61,10 @@ _PAGE = _FILTERED + """
                                                           coalesce(due_at, opened_at), opened_at, case_id) AS position,
            count(*) OVER (PARTITION BY bucket) AS in_bucket
     FROM filtered)
-SELECT r.*, sig.categories, sig.amount, sig.arrears_since,
+SELECT r.*,
        (SELECT count(*) FROM contact_attempts a WHERE a.case_id = r.case_id AND NOT a.reached
                                                   AND a.kind <> ALL($10::text[])) AS unreached
 FROM ranked r
-CROSS JOIN LATERAL (SELECT array_agg(DISTINCT s.category) AS categories, sum(s.amount) AS amount,
-                           min(s.arrears_since) AS arrears_since
-                    FROM case_signals s WHERE s.case_id = r.case_id) sig
 WHERE (r.position > $12 AND r.position <= $13) OR r.position = 1
 ORDER BY r.bucket, r.position"""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..adapters.figures import PastMonths
 from ..adapters.letters import LetterWriter
 from ..adapters.mail import Mailbox
 from ..adapters.passwords import Passwords
@@ -26,3 +27,4 @@ class OutreachDependencies:
     passwords: Passwords  # the workplace's staff passwords (argon2)
     sign_in_policy: SignInPolicy  # the workplace's idle timeout, session limit and lockout
     max_unreached_attempts: int = 3
+    past_figures: PastMonths = field(default_factory=PastMonths)  # the supervisor's finished months, kept a while

@@ -39,7 +39,8 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
     async def show(request: Request, visitor: Visitor, *, status_code: int = 200, errors: dict[str, str] | None = None,
                    period: dict[str, str] | None = None) -> Response:
         async with pooled_unit_of_work(runtime.db) as uow:
-            found = await figures(uow, today(), reader=visitor.reader, municipalities=visitor.account.municipalities)
+            found = await figures(uow, today(), reader=visitor.reader, municipalities=visitor.account.municipalities,
+                                  past=deps.past_figures)
             switch = await visits_switch(uow, deps.rules)
         start, end = last_month(today())
         signal_series = [(kind, [m.signals.get(kind, 0) for m in found.months]) for kind in found.partner_types]
