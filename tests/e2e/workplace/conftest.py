@@ -60,6 +60,7 @@ class Workplace:
     clients: dict[str, dict[str, Any]]
     cases: dict[str, str]  # household name -> case id
     correlations: dict[str, str]  # household name -> correlation id
+    signals: dict[str, set[str]]  # household name -> ids of the signals that opened its case
     trace_dir: Path
     browser: Browser
     contexts: list[BrowserContext] = field(default_factory=list)
@@ -132,7 +133,9 @@ async def workplace(platform, tmp_path_factory) -> AsyncIterator[Workplace]:
             await bus.read_topic(topics.OUTREACH_CASE_EVENTS, timeout=120, until=lambda rs: set(due.items()) <= {
                 (e["payload"]["case_id"], e["event_type"]) for e in bus.events(rs, "CallDue", "VisitDue")})
             workplace = Workplace(stack["outreach"].url, stack, clients, cases,
-                                  {name: e["correlation_id"] for name, e in found.items()}, base / "traces", browser)
+                                  {name: e["correlation_id"] for name, e in found.items()},
+                                  {name: {s["signal_id"] for s in e["payload"]["signals"]} for name, e in found.items()},
+                                  base / "traces", browser)
             yield workplace
         finally:
             stack.stop()
