@@ -318,6 +318,29 @@ async def test_the_auditor_sees_who_read_which_case(workplace: Workplace):
     assert await axe_violations(page) == []
 
 
+async def test_a_caseworker_can_work_by_keyboard_alone_and_sees_where_the_focus_is(workplace: Workplace):
+    case = workplace.cases["crisis"]
+    page = await workplace.page("anna")
+    await todays_work(page)
+    # The first Tab reaches the skip link, which leads past the menu to the content.
+    await page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Direct naar de inhoud")
+    await expect(skip).to_be_focused()
+    await expect(skip).to_be_visible()
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile("#inhoud$"))
+    take = row(page, case).get_by_role("button", name=re.compile("Ik pak deze op: zaak"))
+    for _ in range(80):  # Tab on through the filters and the list until the case's button has focus
+        await page.keyboard.press("Tab")
+        if await take.evaluate("b => b === document.activeElement"):
+            break
+    await expect(take).to_be_focused()
+    outline = await take.evaluate("b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).boxShadow")
+    assert outline != "none none", "the focused button shows no focus indicator"
+    await page.keyboard.press("Enter")
+    await expect(page.locator("[data-assigned]")).to_have_text("U")
+
+
 async def test_every_page_passes_axe_core(workplace: Workplace):
     pages: dict[str, list[str]] = {}
     visitor = await workplace.page(None)
