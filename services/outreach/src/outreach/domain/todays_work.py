@@ -12,8 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Literal, get_args
 
-from vroeg_contracts.partner_report import Category
-
 from .errors import InvalidInput
 
 Bucket = Literal["calls", "visits", "letters", "outcome"]
