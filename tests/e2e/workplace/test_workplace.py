@@ -312,9 +312,13 @@ async def test_the_auditor_sees_who_read_which_case(workplace: Workplace):
     await expect(log).to_contain_text("Contactpoging vastgelegd")
     await expect(log).to_contain_text(workplace.cases["unreached"][:8].upper())
     await expect(log).not_to_contain_text("bram")  # only Anna's reads
-    # Everyone's reads of the case: Bram never opened it, Anna did.
+    # Everyone's reads of the case: Bram never opened it, Anna did; Eva, of another municipality,
+    # was refused it, and that is written down too.
     await page.goto(f"/werk/inzage?zaak={workplace.cases['unreached']}")
     await expect(log).to_contain_text("anna")
+    await page.goto("/werk/inzage?medewerker=eva")
+    await expect(log).to_contain_text("Geweigerd: zaak van een andere gemeente")
+    await expect(log).to_contain_text(workplace.cases["unreached"][:8].upper())
     assert await axe_violations(page) == []
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from vroeg_contracts.privacy import ContactDetails
 
-from .errors import CaseAlreadyClosed, CaseNotFound
+from .errors import CaseAlreadyClosed, CaseNotFound, CaseOutOfScope
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,10 @@ def reference(case_id: uuid.UUID) -> str:
 def require_in_scope(case: Case | None, case_id: uuid.UUID, municipalities: tuple[str, ...] | None) -> Case:
     """The case, if it exists and belongs to one of `municipalities` (None: any). A case of another
     municipality is "not found", so its existence is not told either."""
-    if case is None or (municipalities is not None and case.municipality_code not in municipalities):
+    if case is None:
         raise CaseNotFound(str(case_id))
+    if municipalities is not None and case.municipality_code not in municipalities:
+        raise CaseOutOfScope(str(case_id))
     return case
 
 

@@ -8,6 +8,15 @@ class CaseNotFound(LookupError):
     pass
 
 
+class CaseOutOfScope(CaseNotFound):
+    """The case exists, but belongs to a municipality the reader does not serve. Answered as "not
+    found" (its existence is not told), and recorded in the audit log as a refusal."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(case_id)
+        self.case_id = case_id
+
+
 class CaseAlreadyClosed(Exception):
     pass
 

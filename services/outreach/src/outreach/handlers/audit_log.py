@@ -20,3 +20,9 @@ async def audit_entries(uow: UnitOfWork, *, reader: audit.Reader, case_id: uuid.
                                 limit=limit, offset=offset)
     await audit.record(uow.conn, reader, "read:audit", [case_id] if case_id else [])
     return found
+
+
+async def record_refusal(uow: UnitOfWork, reader: audit.Reader, case_id: uuid.UUID, what: str) -> None:
+    """A reader was refused another municipality's case: told "not found", and written down here
+    (in a unit of its own: the refused unit rolled back)."""
+    await audit.record(uow.conn, reader, "refused:case", [case_id], what)

@@ -14,13 +14,20 @@ from ..adapters import audit
 from ..adapters.mail import Mailbox
 from ..adapters.reads import Reads
 from ..domain.attempts import Attempt, unreached_attempts
-from ..domain.errors import CaseNotFound
+from ..domain.errors import CaseNotFound, CaseOutOfScope
 
 CONTACT_ROLES = ("caseworker", "supervisor")  # who may see a resident's contact details
 
 
 def _in_scope(reader: audit.Reader, municipality_code: str) -> bool:
     return reader.municipalities is None or municipality_code in reader.municipalities
+
+
+def _require_in_scope(reader: audit.Reader, case_id: uuid.UUID, municipality_code: str | None) -> None:
+    if municipality_code is None:
+        raise CaseNotFound(str(case_id))
+    if not _in_scope(reader, municipality_code):
+        raise CaseOutOfScope(str(case_id))
 
 
 async def case_list(uow: UnitOfWork, *, status: str | None, limit: int, offset: int,
@@ -36,10 +43,12 @@ async def case_page(uow: UnitOfWork, case_id: uuid.UUID, *, reader: audit.Reader
                     with_contact: bool = True) -> dict[str, Any] | None:
     """The case (`case`), its `contact` (None for a reader who may not see it, or when not asked
     for), the number of unreached attempts, and its signals, letters, attempts, plan, work,
-    referrals, notes and timeline. None when there is no such case for this reader."""
+    referrals, notes and timeline. None when there is no such case; raises CaseOutOfScope for
+    another municipality's."""
     page = await Reads(uow.conn).case_page(case_id)
-    if page is None or not _in_scope(reader, page["case"]["municipality_code"]):
+    if page is None:
         return None
+    _require_in_scope(reader, case_id, page["case"]["municipality_code"])
     shows_contact = with_contact and reader.role in CONTACT_ROLES
     await audit.record(uow.conn, reader, "read:case", [case_id],
                        "with contact details" if shows_contact else "without contact details")
@@ -53,7 +62,8 @@ async def contact_details(uow: UnitOfWork, case_id: uuid.UUID, *, reader: audit.
     CaseNotFound for an unknown case, another municipality's, or a reader who may not see them."""
     reads = Reads(uow.conn)
     municipality = await reads.municipality_of(case_id)
-    if municipality is None or not _in_scope(reader, municipality) or reader.role not in CONTACT_ROLES:
+    _require_in_scope(reader, case_id, municipality)
+    if reader.role not in CONTACT_ROLES:
         raise CaseNotFound(str(case_id))
     contact = (await reads.contacts([case_id]))[case_id]
     await audit.record(uow.conn, reader, "read:contact", [case_id])
@@ -65,9 +75,9 @@ async def letter_pdf(uow: UnitOfWork, case_id: uuid.UUID, letter_id: uuid.UUID, 
     """A letter as it was sent (it holds the resident's name and address: an audited read)."""
     reads = Reads(uow.conn)
     municipality = await reads.municipality_of(case_id)
+    _require_in_scope(reader, case_id, municipality)
     letter = await reads.letter(case_id, letter_id)
-    if (municipality is None or letter is None or not _in_scope(reader, municipality)
-            or reader.role not in CONTACT_ROLES):
+    if letter is None or reader.role not in CONTACT_ROLES:
         raise CaseNotFound(str(case_id))
     pdf = await mailbox.copy_of(letter_id, municipality_code=municipality, delivered_to=letter["delivered_to"])
     if pdf is None:

@@ -23,7 +23,8 @@ ACTIONS = {"read:case": "Zaak bekeken", "read:contact": "Contactgegevens bekeken
            "read:figures": "Cijfers bekeken", "read:ddas": "DDAS-aanlevering gemaakt", "read:kpi": "KPI's bekeken",
            "write:attempt": "Contactpoging vastgelegd", "write:outcome": "Zaak gesloten", "write:note": "Notitie",
            "write:assignment": "Toewijzing", "write:visits": "Huisbezoeken aan/uit", "write:account": "Account gewijzigd",
-           "read:audit": "Inzagelog bekeken", "sign-in": "Aangemeld", "sign-in:refused": "Aanmelden geweigerd"}
+           "read:audit": "Inzagelog bekeken", "refused:case": "Geweigerd: zaak van een andere gemeente",
+           "sign-in": "Aangemeld", "sign-in:refused": "Aanmelden geweigerd"}
 
 
 def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:

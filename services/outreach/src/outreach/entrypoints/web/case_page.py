@@ -14,7 +14,7 @@ from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from ...domain.ddas_lists import CONTACT_KINDS, DAY_PARTS, OUTCOMES, REFERRAL_OUTCOMES
-from ...domain.errors import CaseAlreadyClosed, CaseNotFound, InvalidInput
+from ...domain.errors import CaseAlreadyClosed, CaseNotFound, CaseOutOfScope, InvalidInput
 from ...domain.notes import MAX_NOTE_LENGTH
 from ...domain.referral import DATA_CATEGORIES
 from ...domain.todays_work import CATEGORY_NAMES, INTENSITY_NAMES, explain
@@ -29,7 +29,7 @@ from .forms import DATA_CATEGORY_NAMES, Submitted, today, use_case_error
 from .forms import attempt as attempt_form
 from .forms import note as note_form
 from .forms import outcome as outcome_form
-from .pages import SECURITY_HEADERS, refusal, render, see_other
+from .pages import SECURITY_HEADERS, case_not_found, refusal, render, see_other
 from .session import Visitor, signed_in
 
 TIMELINE = {"opened": "Zaak geopend", "escalated": "Zwaarder ingeschat", "letter_sent": "Brief verstuurd",
@@ -57,9 +57,12 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
     async def show(request: Request, case_id: uuid.UUID, visitor: Visitor, *, status_code: int = 200,
                    with_contact: bool = False, form: str | None = None,
                    submitted: Submitted | None = None) -> Response:
-        async with pooled_unit_of_work(runtime.db) as uow:
-            page = await read_case_page(uow, case_id, reader=visitor.reader, with_contact=with_contact)
-            team = await colleagues(uow, page["case"]["municipality_code"]) if page else []
+        try:
+            async with pooled_unit_of_work(runtime.db) as uow:
+                page = await read_case_page(uow, case_id, reader=visitor.reader, with_contact=with_contact)
+                team = await colleagues(uow, page["case"]["municipality_code"]) if page else []
+        except CaseNotFound as error:
+            return await case_not_found(request, runtime, visitor, error, case_id, "case page")
         if page is None:
             return refusal(request, 404, *NOT_FOUND, visitor)
         case = page["case"]
@@ -87,8 +90,8 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
         try:
             async with pooled_unit_of_work(runtime.db) as uow:
                 await contact_details(uow, case_id, reader=visitor.reader)
-        except CaseNotFound:
-            return refusal(request, 404, *NOT_FOUND, visitor)
+        except CaseNotFound as error:
+            return await case_not_found(request, runtime, visitor, error, case_id, "contact details")
         return await show(request, case_id, visitor, with_contact=True)
 
     @pages.get("/{case_id}/brieven/{letter_id}")
@@ -97,6 +100,8 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
         try:
             async with pooled_unit_of_work(runtime.db) as uow:
                 pdf = await letter_pdf(uow, case_id, letter_id, reader=visitor.reader, mailbox=deps.mailbox)
+        except CaseOutOfScope as error:
+            return await case_not_found(request, runtime, visitor, error, case_id, "letter")
         except CaseNotFound:
             return refusal(request, 404, "Brief niet gevonden", "Deze brief is er niet (meer).", visitor)
         return Response(pdf, media_type="application/pdf", headers={
@@ -116,8 +121,8 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
             except CaseAlreadyClosed:
                 return refusal(request, 409, "Zaak gesloten", "Deze zaak is al gesloten; er kan niets meer bij.",
                                visitor)
-            except CaseNotFound:
-                return refusal(request, 404, *NOT_FOUND, visitor)
+            except CaseNotFound as error:
+                return await case_not_found(request, runtime, visitor, error, case_id, form)
         return await show(request, case_id, visitor, status_code=422, form=form, submitted=submitted)
 
     @pages.post("/{case_id}/pogingen")

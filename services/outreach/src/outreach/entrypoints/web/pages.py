@@ -10,15 +10,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import structlog
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from vroeg_runtime.service import ServiceRuntime
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
+
 from ...domain.accounts import ROLE_NAMES
 from ...domain.calendar import AMSTERDAM
 from ...domain.case import reference
+from ...domain.errors import CaseNotFound, CaseOutOfScope
 from ...domain.figures import scale
+from ...handlers.audit_log import record_refusal
 from .session import Visitor
+
+log = structlog.get_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -101,3 +109,15 @@ def sign_in_url(back_to: str, expired: bool = False) -> str:
 
 def refusal(request: Request, status_code: int, title: str, message: str, visitor: Visitor | None = None) -> HTMLResponse:
     return render(request, "refusal.html", visitor, status_code=status_code, title=title, message=message)
+
+
+async def case_not_found(request: Request, runtime: ServiceRuntime, visitor: Visitor, error: CaseNotFound,
+                         case_id: uuid.UUID, what: str) -> HTMLResponse:
+    """404 for an unknown case and for another municipality's alike (no existence leak); the latter
+    is a refusal, written to the audit log and the log."""
+    if isinstance(error, CaseOutOfScope):
+        async with pooled_unit_of_work(runtime.db) as uow:
+            await record_refusal(uow, visitor.reader, case_id, what)
+        log.warning("case_refused", staff_id=visitor.account.username, case_id=str(case_id), what=what)
+    return refusal(request, 404, "Zaak niet gevonden", "Deze zaak bestaat niet, of hoort bij een andere gemeente.",
+                   visitor)

@@ -27,7 +27,7 @@ from ...handlers.assignment import reassign_case, take_case
 from ...handlers.dependencies import OutreachDependencies
 from ...handlers.todays_work import todays_work
 from .forms import today
-from .pages import refusal, render, see_other
+from .pages import case_not_found, refusal, render, see_other
 from .session import Visitor, now, signed_in
 from .sign_in import HOME, safe_back_to
 
@@ -69,9 +69,8 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
                            f"Deze zaak is al opgepakt door {taken.holder}. Kies een andere zaak.", visitor)
         except CaseAlreadyClosed:
             return refusal(request, 409, "Zaak gesloten", "Deze zaak is al gesloten.", visitor)
-        except CaseNotFound:
-            return refusal(request, 404, "Zaak niet gevonden", "Deze zaak bestaat niet, of hoort bij een andere"
-                           " gemeente.", visitor)
+        except CaseNotFound as error:
+            return await case_not_found(request, runtime, visitor, error, case_id, "take")
         return see_other(request, safe_back_to(terug) or f"/werk/zaken/{case_id}")
 
     @pages.post("/zaken/{case_id}/toewijzen")
@@ -84,9 +83,8 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
             return refusal(request, 422, "Niet toegewezen", error.reason, visitor)
         except CaseAlreadyClosed:
             return refusal(request, 409, "Zaak gesloten", "Deze zaak is al gesloten.", visitor)
-        except CaseNotFound:
-            return refusal(request, 404, "Zaak niet gevonden", "Deze zaak bestaat niet, of hoort bij een andere"
-                           " gemeente.", visitor)
+        except CaseNotFound as error:
+            return await case_not_found(request, runtime, visitor, error, case_id, "assign")
         return see_other(request, f"/werk/zaken/{case_id}?gedaan=toegewezen")
 
     return pages
