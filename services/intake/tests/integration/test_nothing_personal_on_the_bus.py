@@ -3,6 +3,7 @@ sealed contact details open for outreach alone, with Unicode names exactly as se
 
 import json
 import os
+import re
 from pathlib import Path
 
 from vroeg_contracts import topics
@@ -10,6 +11,15 @@ from vroeg_contracts.privacy import SealedContact, unseal
 from vroeg_devtools import bus
 
 NAMES = ["Çelik", "d'Hondt", "Nguyễn", "Øzdemir-Łukasz"]
+
+
+def leaked(secrets, raw: bytes) -> set[str]:
+    """The secrets in the raw bytes. A value of digits only (a phone number, a BSN) counts where it
+    stands on its own, not inside a longer run of hex digits: a topic full of ids, keys and trace
+    ids holds any 7 given digits somewhere now and then (a test once failed on that)."""
+    text = raw.decode("utf-8", errors="replace")
+    return {s for s in secrets if (re.search(rf"(?<![0-9A-Fa-f]){re.escape(s)}(?![0-9A-Fa-f])", text)
+                                   if s.isdigit() else s in text)}
 
 
 def plain_forms(client):
@@ -45,8 +55,8 @@ async def test_topics_carry_no_personal_data_in_plain_text(kafka_intake, residen
     secrets = set().union(*(plain_forms(c) for c in clients + refused_clients))
     for records in (arrears, rejections):
         raw = b"".join(r.value + (r.key or b"") + json.dumps(r.headers).encode() for r in records)
-        leaked = {s for s in secrets if s.encode() in raw}
-        assert not leaked, f"{records[0].topic} carries personal data in plain text: {leaked}"
+        found = leaked(secrets, raw)
+        assert not found, f"{records[0].topic} carries personal data in plain text: {found}"
 
     # Outreach (and only a holder of its private key) reads the details back, names untouched.
     keys_dir = Path(os.environ["VROEG_KEYS_DIR"])
