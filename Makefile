@@ -37,7 +37,7 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
 	@touch $@
 
 keys: venv
-	@$(VROEG_RUN) bash -c '$(PYTHON) -m vroeg_contracts.keys dev --keys-dir "$$VROEG_KEYS_DIR" 0437'
+	@$(VROEG_RUN) bash -c '$(PYTHON) -m vroeg_contracts.keys dev --keys-dir "$$VROEG_KEYS_DIR" 0437 0362'
 
 demo: venv
 	@bash deploy/local/isolated.sh demo 200 $(PYTHON) -m vroeg_devtools.demo $(if $(filter 1,$(KEEP)),--keep,)

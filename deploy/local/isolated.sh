@@ -40,6 +40,6 @@ bash "$here/kafka.sh" up
 bash "$here/postgres.sh" up
 "$root/.venv/bin/python" "$here/create_topics.py"
 "$root/.venv/bin/python" "$here/apply_security.py"
-"$root/.venv/bin/python" -m vroeg_contracts.keys dev --keys-dir "$VROEG_KEYS_DIR" 0437
+"$root/.venv/bin/python" -m vroeg_contracts.keys dev --keys-dir "$VROEG_KEYS_DIR" 0437 0362
 # Tests check this and stop at once if the platform is not fresh after all (pytest_plugin.py).
 VROEG_FRESH_PLATFORM=1 "$@"
