@@ -11,7 +11,7 @@ from vroeg_runtime.service import ServiceRuntime, create_http_app
 from vroeg_runtime.settings import PlatformSettings
 
 from . import __version__
-from .adapters.policy_files import load_policies
+from .adapters.policy_book import PolicyBook
 from .adapters.staff_directory import load_staff
 from .config import SERVICE, SERVICE_DIR, MatchingSettings
 from .entrypoints import http, kafka, loops
@@ -29,7 +29,7 @@ class Matching:
 
 def dependencies(settings: MatchingSettings) -> MatchingDependencies:
     # A bad policy or staff file stops the start here, with the file and the field named.
-    return MatchingDependencies(settings=settings, policies=load_policies(settings.policy_dir),
+    return MatchingDependencies(settings=settings, policies=PolicyBook.open(settings.policy_dir),
                                 staff=load_staff(settings.staff_file))
 
 

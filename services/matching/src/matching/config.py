@@ -1,4 +1,5 @@
-"""Matching's configuration (MATCHING_*): database, HTTP port, policies, staff and retention."""
+"""Matching's configuration (MATCHING_*): database, HTTP port, policies (and their reload), staff
+and retention."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .domain.durations import IsoPeriod, Period
@@ -21,6 +23,8 @@ class MatchingSettings(BaseSettings):
     http_port: int = 8102
     policy_dir: Path = SERVICE_DIR / "policies"
     staff_file: Path = SERVICE_DIR / "config" / "staff.toml"
+    # How often the policy files are read again: a changed file takes effect this long after at most.
+    policy_reload_seconds: float = Field(default=3.0, gt=0)
     # The design's retention rule: a household with no open signal is deleted this long after its
     # last event. An ISO-8601 duration (P6M; PT5S in tests). NoDecode: it is text, not JSON.
     retention: Annotated[IsoPeriod, NoDecode] = Period(months=6)

@@ -4,6 +4,7 @@ read what it stored (its database) and what it published (the decisions topic)."
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -23,7 +24,7 @@ from vroeg_contracts.events import ArrearsReported
 from vroeg_contracts.partner_report import Category, ReportStatus, today_in_amsterdam
 from vroeg_contracts.privacy import SealedContact
 from vroeg_devtools import bus
-from vroeg_devtools.stack import Stack
+from vroeg_devtools.stack import ServiceProcess, Stack
 from vroeg_runtime import migrations
 from vroeg_runtime.staff_auth import token_sha256
 
@@ -164,6 +165,13 @@ def handled(db, decisions_of) -> Callable[..., Awaitable[list[asyncpg.Record]]]:
         return await decisions_of(envelope.household_key)
 
     return wait
+
+
+async def logged(process: ServiceProcess, event: str, **fields: Any) -> list[dict[str, Any]]:
+    """The process's JSON log lines of `event` whose fields include `fields` (async, for `eventually`)."""
+    assert process.log_path is not None
+    lines = [json.loads(line) for line in process.log_path.read_text().splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("event") == event and fields.items() <= line.items()]
 
 
 def now() -> datetime:

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from matching.adapters.batch_repository import BatchedHouseholdRepository, NotLoaded
-from matching.adapters.policy_files import load_policies
+from matching.adapters.policy_book import PolicyBook
 from matching.config import SERVICE_DIR
 from matching.handlers.arrears_reported import handle_arrears_reported, handle_arrears_reported_batch
 from matching.handlers.case_closed import handle_case_event, handle_case_events_batch
@@ -57,7 +57,7 @@ async def stored(conn: asyncpg.Connection, home: Household) -> dict[str, Any]:
 
 
 async def test_a_batch_decides_what_one_by_one_does(conn):
-    policies = load_policies(SERVICE_DIR / "policies")
+    policies = PolicyBook.open(SERVICE_DIR / "policies")
     one, batch = Household(), Household()
     for event in reports(one):
         async with unit_of_work(conn) as uow:
@@ -85,7 +85,7 @@ async def test_a_batch_decides_what_one_by_one_does(conn):
 
 
 async def test_a_closed_case_of_an_unknown_household_is_noted_as_such(conn):
-    policies = load_policies(SERVICE_DIR / "policies")
+    policies = PolicyBook.open(SERVICE_DIR / "policies")
     gone = Household()
     closed = gone.event(CaseClosed(case_id=uuid.uuid4(), outcome="Geen hulp gewenst", closed_at=now()), "outreach")
     async with unit_of_work(conn) as uow:

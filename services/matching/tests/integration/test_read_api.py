@@ -1,12 +1,22 @@
 """The decision history, over the read API (staff tokens, roles, municipalities) and the command."""
 
+import hashlib
 import os
 import subprocess
 import sys
 
 import httpx
 
-from .conftest import TOKEN
+from matching.config import SERVICE_DIR
+
+from .conftest import TOKEN, eventually, logged
+
+OUDER_AMSTEL = SERVICE_DIR / "policies" / "0437-ouder-amstel.toml"
+
+
+def shipped_version() -> str:
+    """The version of the shipped Ouder-Amstel policy, from its file (as matching computes it)."""
+    return f"0437:{hashlib.sha256(OUDER_AMSTEL.read_bytes()).hexdigest()[:12]}"
 
 
 def bearer(who: str) -> dict[str, str]:
@@ -32,16 +42,25 @@ async def test_staff_read_a_households_decisions_with_their_rules_and_inputs(mat
         assert inputs["trigger"] == {"signal_id": str(late.payload.signal_id), "report_status": "open"}
         assert {s["partner_id"] for s in inputs["signals"]} == {"eigen-haard", "vgz"}
         assert history["decisions"][0]["event_id"] and history["decisions"][0]["episode_id"]
+        assert {d["policy_version"] for d in history["decisions"]} == {shipped_version()}
+        assert inputs["policy_version"] == shipped_version()
 
         assert (await client.get(url, headers=bearer("auditor"))).status_code == 200
         assert (await client.get(url)).status_code == 401
         assert (await client.get(url, headers={"Authorization": "Bearer not-a-token"})).status_code == 401
-        assert (await client.get(url, headers=bearer("elsewhere"))).status_code == 403
-        unknown = f"{matching['matching'].url}/v1/households/nobody-{home.key}/decisions"
-        assert (await client.get(unknown, headers=bearer("auditor"))).status_code == 404
-    reads = await db.fetch("SELECT reader, role, channel FROM decision_reads WHERE household_key = $1 ORDER BY read_id",
-                           home.key)
-    assert [tuple(r) for r in reads] == [("dev-caseworker", "caseworker", "api"), ("dev-auditor", "auditor", "api")]
+        # Another municipality's member gets exactly what a household matching does not know gets.
+        refused = await client.get(url, headers=bearer("elsewhere"))
+        unknown = await client.get(f"{matching['matching'].url}/v1/households/nobody-{home.key}/decisions",
+                                   headers=bearer("auditor"))
+        assert (refused.status_code, refused.json()) == (unknown.status_code, unknown.json())
+        assert refused.status_code == 404
+    reads = await db.fetch("SELECT reader, role, channel, action FROM decision_reads WHERE household_key = $1"
+                           " ORDER BY read_id", home.key)
+    assert [tuple(r) for r in reads] == [("dev-caseworker", "caseworker", "api", "read"),
+                                         ("dev-auditor", "auditor", "api", "read"),
+                                         ("elsewhere", "supervisor", "api", "refused:household")]
+    await eventually(lambda: logged(matching["matching"], "decision_read_refused", household_key=home.key,
+                                    reader="elsewhere"), what="the refusal logged")
 
 
 async def test_the_history_command_prints_the_decisions(matching, db, publish, household, handled):
@@ -55,6 +74,7 @@ async def test_the_history_command_prints_the_decisions(matching, db, publish, h
     assert f"Household {home.key} (municipality 0437): 1 decisions" in done.stdout
     assert "HouseholdAtRisk" in done.stdout and "rule:     single: one category open within 90 days (rent)" in done.stdout
     assert "-> Opgepakt  <- this report" in done.stdout
+    assert f"policy:   Ouder-Amstel (default), version {shipped_version()}" in done.stdout
     assert await db.fetchval("SELECT channel FROM decision_reads WHERE household_key = $1", home.key) == "cli"
     missing = subprocess.run([*command, f"nobody-{home.key}"], capture_output=True, text=True, timeout=60, env=os.environ)
     assert missing.returncode == 1 and "holds nothing" in missing.stderr

@@ -4,7 +4,7 @@ the retention period (here seconds); a household with an open signal is kept. Lo
 import json
 from datetime import UTC, date, datetime
 
-from matching.adapters.policy_files import load_policies
+from matching.adapters.policy_book import PolicyBook
 from matching.config import SERVICE_DIR
 from matching.domain.durations import Period
 from matching.handlers.arrears_reported import handle_arrears_reported_batch
@@ -43,7 +43,7 @@ async def test_the_sweep_judges_a_page_at_a_time_and_erases_only_what_the_rule_l
     """The sweep itself, page by page (one household a page here), in a transaction rolled back at
     the end. It is run as of June 2000 on households whose last event is set to January 2000, so
     that of all the households in the database only these three are idle."""
-    policies = load_policies(SERVICE_DIR / "policies")
+    policies = PolicyBook.open(SERVICE_DIR / "policies")
     today = today_in_amsterdam()
     open_one, over, over_too = Household(), Household(), Household()
     reports = [open_one.report("eigen-haard", days_ago=(today - date(2000, 5, 25)).days),  # counts until August
@@ -55,7 +55,7 @@ async def test_the_sweep_judges_a_page_at_a_time_and_erases_only_what_the_rule_l
     await conn.execute("UPDATE households SET last_event_at = $2 WHERE household_key = ANY($1::text[])",
                        keys, datetime(2000, 1, 1, tzinfo=UTC))
 
-    deleted = await forget_expired_households(lambda: unit_of_work(conn), policies, retention=Period(months=1),
+    deleted = await forget_expired_households(lambda: unit_of_work(conn), policies.policies(), retention=Period(months=1),
                                               now=datetime(2000, 6, 1, 12, tzinfo=UTC), page_size=1)
     left = await conn.fetch("SELECT household_key FROM households WHERE household_key = ANY($1::text[])", keys)
     assert [r["household_key"] for r in left] == [open_one.key]

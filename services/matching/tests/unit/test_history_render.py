@@ -1,4 +1,4 @@
-"""The history command's text: outcome, rule, what triggered it and each signal's status."""
+"""The history command's text: outcome, rule, policy version, what triggered it and each signal's status."""
 
 import uuid
 from datetime import UTC, datetime
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from matching.domain.history import DecisionRecord, HouseholdHistory, render
 
 
-def test_renders_each_decision_with_its_rule_trigger_and_signals():
+def history_of(policy_version: str | None) -> HouseholdHistory:
     signal_id = str(uuid.UUID(int=1))
     inputs = {"trigger": {"signal_id": signal_id, "report_status": "open"}, "policy": {"name": "Ouder-Amstel (default)"},
               "signals": [{"signal_id": signal_id, "partner_id": "eigen-haard", "category": "rent", "amount": "250.00",
@@ -14,14 +14,24 @@ def test_renders_each_decision_with_its_rule_trigger_and_signals():
                            "closed_on": None, "withdrawn": False}],
               "assessment": {signal_id: {"status": "Opgepakt", "reason": "opens a case"}},
               "closed_cases": {str(uuid.UUID(int=7)): "2026-07-01"}}
-    history = HouseholdHistory("abc", "0437", [DecisionRecord(
+    return HouseholdHistory("abc", "0437", [DecisionRecord(
         decision_id=uuid.UUID(int=2), decided_at=datetime(2026, 6, 1, 9, tzinfo=UTC), outcome="HouseholdAtRisk",
-        rule="single: one category open within 90 days (rent) -> letter_only", episode_id=uuid.UUID(int=3),
-        signal_id=None, event_id=uuid.UUID(int=4), cause_event_id=uuid.UUID(int=5), inputs=inputs)])
-    text = render(history)
+        rule="single: one category open within 90 days (rent) -> letter_only", policy_version=policy_version,
+        episode_id=uuid.UUID(int=3), signal_id=None, event_id=uuid.UUID(int=4), cause_event_id=uuid.UUID(int=5),
+        inputs=inputs)])
+
+
+def test_renders_each_decision_with_its_rule_policy_version_trigger_and_signals():
+    signal_id = str(uuid.UUID(int=1))
+    text = render(history_of("0437:0123456789ab"))
     assert "Household abc (municipality 0437): 1 decisions" in text
     assert "2026-06-01 09:00:00 UTC  HouseholdAtRisk" in text
     assert "rule:     single: one category open within 90 days (rent) -> letter_only" in text
+    assert "policy:   Ouder-Amstel (default), version 0437:0123456789ab" in text
     assert f"because:  the open report about signal {signal_id}" in text
     assert "2026-06-01  eigen-haard (rent), in arrears since 2026-04-01, EUR 250.00  -> Opgepakt  <- this report" in text
     assert f"case {uuid.UUID(int=7)} closed by outreach on 2026-07-01" in text
+
+
+def test_a_decision_from_before_policy_versions_says_so():
+    assert "policy:   Ouder-Amstel (default), version (not recorded)" in render(history_of(None))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from matching.domain.decisions import decide, empty_announced
 from matching.domain.model import Signal
-from matching.domain.policy import Action, Policy
+from matching.domain.policy import Policy
 from matching.domain.messages import outgoing
 from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp
 from vroeg_contracts.partner_report import Category
@@ -63,9 +63,9 @@ def test_a_signal_below_the_threshold_is_not_picked_up_with_its_ddas_status():
 
 
 def test_the_matching_date_falls_inside_the_matching_period():
-    waits = POLICY.model_copy(update={"single": Action.IGNORE})  # the rent waits until the health signal comes
+    # Both signals known at once, 60 days apart: one case, announced as of its first signal.
     signals = {s.signal_id: s for s in (signal(1, "eigen-haard", Category.RENT, 0), signal(2, "vgz", Category.HEALTH_INSURANCE, 60))}
-    _, (decision,), _ = decide("h", signals, waits, empty_announced(), {})
-    event = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, waits).payload
-    assert (event.window_start, event.matched_on, event.window_end) == (DAY0, DAY0 + timedelta(days=60),
-                                                                        DAY0 + timedelta(days=90))
+    _, (decision,), _ = decide("h", signals, POLICY, empty_announced(), {})
+    event = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY).payload
+    assert event.intensity.value == "multiple"
+    assert (event.window_start, event.matched_on, event.window_end) == (DAY0, DAY0, DAY0 + timedelta(days=90))

@@ -5,17 +5,20 @@ import uuid
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching.adapters.policy_files import load_policy
 from matching.domain.decisions import CaseEscalated, CaseNeeded, closures_of, decide, empty_announced
 from matching.domain.model import CaseClosure, Signal, assess
-from matching.domain.policy import Action, Policy
+from matching.domain.policy import Policy
 from vroeg_contracts.partner_report import Category, ReportStatus
 
 POLICY = Policy(municipality_code="0437", name="test")
-IGNORE_SINGLE = POLICY.model_copy(update={"single": Action.IGNORE})
+# Amstelveen: a shorter window (60 days) and a minimum amount, so cases end and open at other points.
+AMSTELVEEN = load_policy(Path(__file__).resolve().parents[2] / "policies" / "0362-amstelveen.toml")
 DAY0 = date(2026, 1, 1)
 PARTNERS = {"eigen-haard": Category.RENT, "vgz": Category.HEALTH_INSURANCE, "waternet": Category.WATER,
             "gemeentebelastingen-amstelland": Category.MUNICIPAL_TAX}
@@ -121,7 +124,7 @@ life = st.lists(st.fixed_dictionaries({
 
 
 @settings(max_examples=500, deadline=None)
-@given(life, st.sampled_from([POLICY, IGNORE_SINGLE]))
+@given(life, st.sampled_from([POLICY, AMSTELVEEN]))
 def test_a_resolve_that_overtakes_its_open_changes_no_decision(signals, policy):
     reports = []
     for index, s in enumerate(signals):

@@ -1,4 +1,5 @@
-"""Table-driven tests of every rule of the default (Ouder-Amstel) policy and the letter-and-call example.
+"""Table-driven tests of every rule of the default (Ouder-Amstel) policy and the letter-and-call example,
+and of what Amstelveen's policy does differently.
 
 Each row is a household's timeline as partners and outreach send it (by date): signals, their
 resolves and withdrawals, and cases outreach closes. The expected column is what matching
@@ -16,13 +17,12 @@ import pytest
 from matching.domain.decisions import CaseEscalated, CaseNeeded, NotPickedUp, announce, decide, empty_announced
 from matching.domain.model import Signal, assess
 from matching.adapters.policy_files import load_policy
-from matching.domain.policy import Action
 from vroeg_contracts.partner_report import Category, ReportStatus
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 DEFAULT = load_policy(POLICIES / "0437-ouder-amstel.toml")
 SINGLE_CALLS = load_policy(POLICIES / "examples" / "single-letter-and-call.toml")
-IGNORE_SINGLE = DEFAULT.model_copy(update={"single": Action.IGNORE})
+AMSTELVEEN = load_policy(POLICIES / "0362-amstelveen.toml")
 NO_CRISIS_BYPASS = DEFAULT.model_copy(update={"crisis_bypasses_threshold": False})
 DAY0 = date(2026, 6, 1)
 RENT, HEALTH, WATER, ENERGY = Category.RENT, Category.HEALTH_INSURANCE, Category.WATER, Category.ENERGY
@@ -120,9 +120,9 @@ def live(timeline, policy) -> Household:
     return household
 
 
-PICKED, NOT_YET, WRONG, REPEAT, OTHER, WITHDRAWN = (
+PICKED, NOT_YET, WRONG, REPEAT, WITHDRAWN = (
     "Opgepakt", "Nog niet opgepakt", "Niet opgepakt: onterecht signaal", "Niet opgepakt: herhaalde melding",
-    "Niet opgepakt: andere reden", "Ingetrokken")
+    "Ingetrokken")
 
 # (rule, timeline, what matching announces in order, final statuses). `{single}` is the policy's
 # action for a single category: letter_only by default, letter_and_call in the example.
@@ -227,14 +227,20 @@ OWN_RULES = [
      [S(VF, ENERGY, 0, days_in_arrears=5, crisis=True)], [f"not picked up 0: {WRONG}"], [WRONG]),
     ("a crisis above the threshold is urgent without the bypass too", NO_CRISIS_BYPASS,
      [S(VF, ENERGY, 0, crisis=True)], ["case crisis urgent [0]"], [PICKED]),
-    ("single = ignore: one category waits for more", IGNORE_SINGLE,
-     [S(EH, RENT, 0)], [], [NOT_YET]),
-    ("single = ignore: a second category within the window opens a multiple case on both", IGNORE_SINGLE,
-     [S(EH, RENT, 0), S(VGZ, HEALTH, 10)], ["case multiple letter_and_call [0, 1]"], [PICKED, PICKED]),
-    ("single = ignore: nothing came within the window, so the first was not picked up", IGNORE_SINGLE,
-     [S(EH, RENT, 0), S(VGZ, HEALTH, 200)], [f"not picked up 0: {OTHER}"], [OTHER, NOT_YET]),
-    ("single = ignore: a crisis is never ignored", IGNORE_SINGLE,
-     [S(VF, ENERGY, 0, crisis=True)], ["case crisis urgent [0]"], [PICKED]),
+    ("amstelveen: a single category gets a letter and a call", AMSTELVEEN,
+     [S(EH, RENT, 0)], ["case single letter_and_call [0]"], [PICKED]),
+    ("amstelveen: a second category 60 days later is multiple", AMSTELVEEN,
+     [S(EH, RENT, 0), S(VGZ, HEALTH, 60)],
+     ["case single letter_and_call [0]", "escalate multiple letter_and_call [0, 1]"], [PICKED, PICKED]),
+    ("amstelveen: 61 days later the first signal stopped counting: a new single case", AMSTELVEEN,
+     [S(EH, RENT, 0), S(VGZ, HEALTH, 61)],
+     ["case single letter_and_call [0]", "case single letter_and_call [1]"], [PICKED, PICKED]),
+    ("amstelveen: a debt below 50 euros is below the threshold", AMSTELVEEN,
+     [S(EH, RENT, 0, amount="49.99")], [f"not picked up 0: {WRONG}"], [WRONG]),
+    ("amstelveen: a debt of exactly 50 euros is enough", AMSTELVEEN,
+     [S(EH, RENT, 0, amount="50.00")], ["case single letter_and_call [0]"], [PICKED]),
+    ("amstelveen: a crisis below 50 euros bypasses the threshold", AMSTELVEEN,
+     [S(VF, ENERGY, 0, crisis=True, amount="10.00")], ["case crisis urgent [0]"], [PICKED]),
 ]
 
 

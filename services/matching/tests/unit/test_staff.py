@@ -58,3 +58,18 @@ def test_the_read_api_refuses_a_request_without_a_valid_staff_token(authorizatio
     headers = {"Authorization": authorization} if authorization is not None else {}
     response = TestClient(app).get("/v1/households/abc/decisions", headers=headers)
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+
+
+def test_the_members_of_amstelveen_and_the_region_read_their_municipalities_only():
+    amstelveen = SHIPPED.authenticate("dev-staff-matching-caseworker-0362")
+    regional = SHIPPED.authenticate("dev-staff-matching-regional-supervisor")
+    assert amstelveen.may_read_decisions_of("0362") and not amstelveen.may_read_decisions_of("0437")
+    assert regional.role is Role.SUPERVISOR
+    assert regional.may_read_decisions_of("0362") and regional.may_read_decisions_of("0437")
+
+
+def test_the_read_api_documents_a_refusal_as_not_found():
+    # A household of another municipality answers 404 like an unknown one: there is no 403 to document.
+    _, app = build(MatchingSettings())
+    responses = app.openapi()["paths"]["/v1/households/{household_key}/decisions"]["get"]["responses"]
+    assert "403" not in responses and "municipality the member does not serve" in responses["404"]["description"]

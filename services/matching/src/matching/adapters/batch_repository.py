@@ -114,10 +114,11 @@ class BatchedHouseholdRepository(HouseholdRepository):
         self._announced[household_key] = json.dumps(announced)
 
     async def record_decision(self, *, decision_id: uuid.UUID, household_key: str, cause_event_id: uuid.UUID,
-                              outcome: str, rule: str, inputs: dict[str, Any], episode_id: uuid.UUID | None = None,
-                              signal_id: uuid.UUID | None = None, event_id: uuid.UUID | None = None) -> None:
+                              outcome: str, rule: str, inputs: dict[str, Any], policy_version: str,
+                              episode_id: uuid.UUID | None = None, signal_id: uuid.UUID | None = None,
+                              event_id: uuid.UUID | None = None) -> None:
         self._decisions.append((decision_id, household_key, cause_event_id, outcome, rule,
-                                json.dumps(inputs, default=str), episode_id, signal_id, event_id))
+                                json.dumps(inputs, default=str), episode_id, signal_id, event_id, policy_version))
 
     async def flush(self) -> None:
         """Store what the batch wrote, one statement per table."""
@@ -151,8 +152,8 @@ class BatchedHouseholdRepository(HouseholdRepository):
         if self._decisions:
             await self.conn.execute(
                 "INSERT INTO decisions (decision_id, household_key, cause_event_id, outcome, rule, inputs, episode_id,"
-                " signal_id, event_id)"
-                " SELECT d, h, c, o, r, i, e, s, ev FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[],"
-                "  $5::text[], $6::jsonb[], $7::uuid[], $8::uuid[], $9::uuid[]) WITH ORDINALITY"
-                "  AS u(d, h, c, o, r, i, e, s, ev, n) ORDER BY n",
-                *columns(self._decisions, 9))
+                " signal_id, event_id, policy_version)"
+                " SELECT d, h, c, o, r, i, e, s, ev, v FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[],"
+                "  $5::text[], $6::jsonb[], $7::uuid[], $8::uuid[], $9::uuid[], $10::text[]) WITH ORDINALITY"
+                "  AS u(d, h, c, o, r, i, e, s, ev, v, n) ORDER BY n",
+                *columns(self._decisions, 10))

@@ -83,13 +83,14 @@ class HouseholdRepository:
                RETURNING closed_on""", episode_id, household_key, closed_on)
 
     async def record_decision(self, *, decision_id: uuid.UUID, household_key: str, cause_event_id: uuid.UUID,
-                              outcome: str, rule: str, inputs: dict[str, Any], episode_id: uuid.UUID | None = None,
-                              signal_id: uuid.UUID | None = None, event_id: uuid.UUID | None = None) -> None:
+                              outcome: str, rule: str, inputs: dict[str, Any], policy_version: str,
+                              episode_id: uuid.UUID | None = None, signal_id: uuid.UUID | None = None,
+                              event_id: uuid.UUID | None = None) -> None:
         await self.conn.execute(
             "INSERT INTO decisions (decision_id, household_key, cause_event_id, outcome, rule, inputs, episode_id,"
-            " signal_id, event_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)",
+            " signal_id, event_id, policy_version) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)",
             decision_id, household_key, cause_event_id, outcome, rule, json.dumps(inputs, default=str),
-            episode_id, signal_id, event_id)
+            episode_id, signal_id, event_id, policy_version)
 
     async def history(self, household_key: str) -> HouseholdHistory | None:
         municipality_code = await self.conn.fetchval(
@@ -97,15 +98,17 @@ class HouseholdRepository:
         if municipality_code is None:
             return None
         rows = await self.conn.fetch(
-            "SELECT decision_id, decided_at, outcome, rule, episode_id, signal_id, event_id, cause_event_id, inputs"
-            " FROM decisions WHERE household_key = $1 ORDER BY seq", household_key)
+            "SELECT decision_id, decided_at, outcome, rule, policy_version, episode_id, signal_id, event_id,"
+            " cause_event_id, inputs FROM decisions WHERE household_key = $1 ORDER BY seq", household_key)
         return HouseholdHistory(household_key, municipality_code,
                                 [DecisionRecord(**{**dict(r), "inputs": json.loads(r["inputs"])}) for r in rows])
 
-    async def record_read(self, household_key: str, *, reader: str, role: str, channel: str) -> None:
+    async def record_read(self, household_key: str, *, reader: str, role: str, channel: str,
+                          action: str = "read") -> None:
+        """Note a read of the history, or (`action`, such as `refused:household`) a refused one."""
         await self.conn.execute(
-            "INSERT INTO decision_reads (household_key, reader, role, channel) VALUES ($1, $2, $3, $4)",
-            household_key, reader, role, channel)
+            "INSERT INTO decision_reads (household_key, reader, role, channel, action) VALUES ($1, $2, $3, $4, $5)",
+            household_key, reader, role, channel, action)
 
     async def erase(self, household_key: str) -> dict[str, int]:
         """Delete every row about the household, including its messages in the outbox; counts per table."""

@@ -1,5 +1,6 @@
 """A household's decision history, as the team and auditors read it: every decision, oldest first,
-with its rule and the inputs it was taken on; and its text for a terminal."""
+with its rule, the version of the policy that made it and the inputs it was taken on; and its text
+for a terminal."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class DecisionRecord:
     decided_at: datetime
     outcome: str
     rule: str
+    policy_version: str | None  # None for decisions taken before versions were recorded
     episode_id: uuid.UUID | None
     signal_id: uuid.UUID | None
     event_id: uuid.UUID | None
@@ -42,7 +44,8 @@ def _decision_lines(decision: DecisionRecord) -> list[str]:
     lines = [f"{decision.decided_at:%Y-%m-%d %H:%M:%S %Z}  {decision.outcome}",
              f"    rule:     {decision.rule}",
              f"    because:  {_trigger(inputs.get('trigger', {}))}",
-             f"    policy:   {inputs.get('policy', {}).get('name', '?')}"]
+             f"    policy:   {inputs.get('policy', {}).get('name', '?')},"
+             f" version {decision.policy_version or '(not recorded)'}"]
     if decision.episode_id:
         lines.append(f"    case:     {decision.episode_id}")
     assessed = inputs.get("assessment", {})

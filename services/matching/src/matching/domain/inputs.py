@@ -1,5 +1,5 @@
 """What a decision was taken on, stored with it for the team and auditors (pseudonymous: no contact
-details): the trigger, the policy, every signal, the closed cases and the assessment."""
+details): the trigger, the policy and its version, every signal, the closed cases and the assessment."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from typing import Any
 
 from .household import Household
 from .model import Assessment, Signal, sort_key
-from .policy import Policy
+from .policy import PolicyInForce
 
 
-def decision_inputs(household: Household, policy: Policy, assessment: Assessment,
+def decision_inputs(household: Household, in_force: PolicyInForce, assessment: Assessment,
                     trigger: dict[str, str]) -> dict[str, Any]:
     """What a decision was taken on, stored with it for the team and auditors (pseudonymous)."""
     return {
         "trigger": trigger,
-        "policy": policy.summary(),
+        "policy": in_force.policy.summary(),
+        "policy_version": in_force.version,
         "signals": signal_inputs(household.signals),
         "closed_cases": {str(case): day.isoformat() for case, day in sorted(household.closed.items())},
         "assessment": {str(s): {"status": status.value, "reason": assessment.reasons[s]}

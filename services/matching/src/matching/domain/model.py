@@ -182,7 +182,6 @@ def assess(signals: Mapping[uuid.UUID, Signal], policy: Policy, closures: Iterab
     replay = _Replay(signals, policy, tuple(closures))
     for signal in sorted(signals.values(), key=sort_key):
         replay.take(signal)
-    replay.settle()
     return Assessment(replay.episodes, replay.statuses, replay.reasons, signals)
 
 
@@ -230,7 +229,6 @@ class _Replay:
         self.episodes: list[Episode] = []
         self.statuses: dict[uuid.UUID, SignalStatus] = {}
         self.reasons: dict[uuid.UUID, str] = {}
-        self.waiting: list[Signal] = []  # counting, but in no case: `single = "ignore"` keeps them here
 
     def note(self, signal: Signal, status: SignalStatus, reason: str) -> None:
         self.statuses[signal.signal_id], self.reasons[signal.signal_id] = status, reason
@@ -295,37 +293,19 @@ class _Replay:
         return None
 
     def open_case(self, signal: Signal) -> None:
+        # Every intensity has an action (the Wgs: no counting signal is ignored), so a counting
+        # signal outside any case always opens one.
         day = signal.signal_date
-        self.waiting.append(signal)
-        pool = [s for s in self.waiting if s.open_on(day, self.policy)]
-        intensity = intensity_of(pool)
-        action = self.policy.action_for(intensity)
-        if action is Action.IGNORE:
-            self.note(signal, SignalStatus.NOT_YET, f"{intensity.value}: the policy ignores this on its own;"
-                                                    f" waiting {self.policy.window.describe()} for more signals")
-            return
-        rule = rule_of(intensity, pool, self.policy)
-        case = Episode(opened_on=day, signal_ids=[], intensity=intensity, action=action, rule=rule)
-        for member in pool:
-            case.add(member)
-            self.note(member, SignalStatus.PICKED_UP, f"opens a case on {day}: {rule}")
+        intensity = intensity_of([signal])
+        rule = rule_of(intensity, [signal], self.policy)
+        case = Episode(opened_on=day, signal_ids=[], intensity=intensity, action=self.policy.action_for(intensity),
+                       rule=rule)
+        case.add(signal)
+        self.note(signal, SignalStatus.PICKED_UP, f"opens a case on {day}: {rule}")
         self.close_if_known(case)
         self.episodes.append(case)
-        self.waiting = [s for s in self.waiting if s not in pool]
 
     def close_if_known(self, case: Episode) -> None:
         # A case matching announced may have become two episodes after a late signal: both close.
         dates = [c.closed_on for c in self.closures if c.signal_ids.intersection(case.signal_ids)]
         case.closed_on = max(dates) if dates else None
-
-    def settle(self) -> None:
-        """Signals the policy left waiting that never joined a case, and whose window has passed by
-        the household's latest signal, were not picked up."""
-        reported = [s.signal_date for s in self.signals.values() if s.reported_open and not s.withdrawn]
-        if not reported:
-            return
-        today = max(reported)
-        for signal in self.waiting:
-            if not signal.open_on(today, self.policy):
-                self.note(signal, SignalStatus.OTHER_REASON, f"{self.reasons[signal.signal_id]}; none came within"
-                                                             f" {self.policy.window.describe()}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -18,7 +20,12 @@ class Action(StrEnum):
     LETTER_ONLY = "letter_only"
     LETTER_AND_CALL = "letter_and_call"
     URGENT = "urgent"  # letter and contact on the next working day
-    IGNORE = "ignore"  # no case for this intensity on its own (only `single` may say so)
+
+
+# Why no intensity may be ignored. A signal below the threshold is already not picked up, so every
+# signal that reaches an action is one the municipality must offer help for.
+WGS_DUTY = ("the Wgs obliges the municipality to offer help after every signal that meets the threshold;"
+            " a signal below it is already \"Niet opgepakt: onterecht signaal\"")
 
 
 class Threshold(BaseModel):
@@ -40,12 +47,16 @@ class ThresholdOverride(BaseModel):
 
 
 class Policy(BaseModel):
-    """Validated at start-up: a wrong policy file stops the service with the field that is wrong."""
+    """Validated when its file is read: at start-up a wrong file stops the service, at a reload it is
+    refused; either way with the field that is wrong."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     municipality_code: str = Field(pattern=r"^\d{4}$")
     name: str = Field(min_length=1)
+    # An optional label for people, such as "2026-07-raad" (letters, digits, '.', '_', '-'): it heads
+    # the version every decision records (`policy_version`).
+    version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,40}$")
     window: IsoPeriod = Period(days=90)
     repeat_suppression: IsoPeriod = Period(months=6)  # a closed case suppresses the same partner this long
     default_threshold: Threshold = Threshold()
@@ -64,12 +75,12 @@ class Policy(BaseModel):
             raise ValueError("must be longer than zero")
         return value
 
-    @field_validator("multiple", "crisis")
+    @field_validator("single", "multiple", "crisis", mode="before")
     @classmethod
-    def _never_ignored(cls, value: Action) -> Action:
-        # The Wgs obliges the municipality to offer help; only a lone single signal may wait for more.
-        if value is Action.IGNORE:
-            raise ValueError("may not be 'ignore': only `single` may wait for more signals")
+    def _never_ignored(cls, value: object) -> object:
+        # Checked before the choice of actions, so the file's author reads the reason, not a list.
+        if value == "ignore":
+            raise ValueError(f"may not be 'ignore': {WGS_DUTY}")
         return value
 
     def threshold(self, category: Category) -> Threshold:
@@ -87,11 +98,27 @@ class Policy(BaseModel):
         return self.model_dump(mode="json")
 
 
+def policy_version(policy: Policy, source: bytes) -> str:
+    """The version of a policy as read from its file, reproducible from the file alone:
+    `<municipality_code>:<first 12 hex of the SHA-256 of the file's bytes>`, headed by the file's
+    `version` label when it has one (`2026-07-raad:0362:3f2a9c1b7d4e`)."""
+    version = f"{policy.municipality_code}:{hashlib.sha256(source).hexdigest()[:12]}"
+    return f"{policy.version}:{version}" if policy.version else version
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    """A municipality's policy as it is applied now, and the version every decision records."""
+
+    policy: Policy
+    version: str
+
+
 class UnknownMunicipality(LookupError):
     """An event of a municipality that has no policy: no retry can decide it (it is dead-lettered)."""
 
 
-def policy_for(municipality_code: str, policies: Mapping[str, Policy]) -> Policy:
+def policy_for(municipality_code: str, policies: Mapping[str, PolicyInForce]) -> PolicyInForce:
     """The policy of the municipality, which every event about one of its households is decided by."""
     if municipality_code not in policies:
         raise UnknownMunicipality(f"municipality_code: no policy for {municipality_code}")

@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-import structlog
 from fastapi import Depends, FastAPI, HTTPException, Path, status
 from pydantic import BaseModel
 
@@ -16,9 +15,7 @@ from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from ..domain.staff import StaffMember
 from ..handlers.dependencies import MatchingDependencies
-from ..handlers.history import ReadRefused, read_history
-
-log = structlog.get_logger(__name__)
+from ..handlers.history import read_history
 
 
 class DecisionOut(BaseModel):
@@ -26,6 +23,7 @@ class DecisionOut(BaseModel):
     decided_at: datetime
     outcome: str  # HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp or NothingToDo
     rule: str  # the rule that fired, in words
+    policy_version: str | None  # the policy that made it; None if taken before versions were recorded
     episode_id: uuid.UUID | None
     signal_id: uuid.UUID | None
     event_id: uuid.UUID | None  # the event published, if any
@@ -40,24 +38,22 @@ class HistoryOut(BaseModel):
 
 
 def register(app: FastAPI, runtime: ServiceRuntime, deps: MatchingDependencies) -> None:
-    # Who may read depends on the household's municipality, so the 403 is decided by the use case.
+    # Who may read depends on the household's municipality, so the refusal is decided by the use case.
     staff_member = staff_dependency(deps.staff.authenticate)
 
     @app.get("/v1/households/{household_key}/decisions", tags=["decisions"], response_model=HistoryOut,
              responses={401: {"description": "no valid staff token"},
-                        403: {"description": "the member may not read this household's decisions"},
-                        404: {"description": "matching holds nothing about this household"}})
+                        404: {"description": "matching holds nothing about this household, or the household"
+                                             " belongs to a municipality the member does not serve (the same"
+                                             " answer, so it does not tell whether the household exists)"}})
     async def household_decisions(household_key: Annotated[str, Path(min_length=1, max_length=200)],
                                   member: StaffMember = Depends(staff_member)) -> HistoryOut:
-        """Every decision about the household, oldest first, with the rule that fired and its inputs.
-        Each read is recorded (who, when, which household)."""
-        try:
-            async with pooled_unit_of_work(runtime.db) as uow:
-                history = await read_history(uow, household_key, reader=member.id, role=member.role.value,
-                                             channel="api", may_read=member.may_read_decisions_of)
-        except ReadRefused:
-            log.warning("decision_read_refused", reader=member.id, role=member.role.value)
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "not allowed to read this household's decisions") from None
+        """Every decision about the household, oldest first, with the rule that fired, the version
+        of the policy that made it and its inputs. Each read is recorded (who, when, which household),
+        and so is each refused one."""
+        async with pooled_unit_of_work(runtime.db) as uow:
+            history = await read_history(uow, household_key, reader=member.id, role=member.role.value,
+                                         channel="api", may_read=member.may_read_decisions_of)
         if history is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no decisions about this household")
         return HistoryOut(household_key=history.household_key, municipality_code=history.municipality_code,

@@ -13,23 +13,23 @@ from vroeg_contracts.partner_report import ReportStatus
 from vroeg_runtime.consuming import Within
 from vroeg_runtime.unit_of_work import UnitOfWork
 
+from ..adapters.policy_book import PolicyBook
 from ..adapters.repository import HouseholdRepository
 from ..domain.folding import fold
 from ..domain.model import Assessment
-from ..domain.policy import Policy, policy_for
 from .deciding import decide_and_announce, in_one_batch, no_spans
 
 log = structlog.get_logger(__name__)
 
 
 async def handle_arrears_reported(uow: UnitOfWork, envelope: Envelope[ArrearsReported],
-                                  policies: dict[str, Policy]) -> list[str]:
+                                  policies: PolicyBook) -> list[str]:
     """Fold the report into its household, decide, announce what is new. Returns the outcomes."""
     return await take_report(uow, HouseholdRepository(uow.conn), envelope, policies)
 
 
 async def handle_arrears_reported_batch(uow: UnitOfWork, envelopes: Sequence[Envelope[ArrearsReported]],
-                                        within: Within = no_spans, *, policies: dict[str, Policy]
+                                        within: Within = no_spans, *, policies: PolicyBook
                                         ) -> list[list[str]]:
     """The same for a batch of reports, with a few statements for the whole batch (ADR 0005)."""
     async def take(repo: HouseholdRepository, envelope: Envelope[ArrearsReported]) -> list[str]:
@@ -39,8 +39,8 @@ async def handle_arrears_reported_batch(uow: UnitOfWork, envelopes: Sequence[Env
 
 
 async def take_report(uow: UnitOfWork, repo: HouseholdRepository, envelope: Envelope[ArrearsReported],
-                      policies: dict[str, Policy]) -> list[str]:
-    policy = policy_for(envelope.municipality_code, policies)
+                      policies: PolicyBook) -> list[str]:
+    policy = policies.policy_for(envelope.municipality_code)  # the one in force now: files are reloaded
     event = envelope.payload
     household = await repo.lock(envelope.household_key, create_in=envelope.municipality_code)
     assert household is not None

@@ -15,14 +15,14 @@ from vroeg_contracts.partner_report import AMSTERDAM
 from vroeg_runtime.consuming import Within
 from vroeg_runtime.unit_of_work import UnitOfWork
 
+from ..adapters.policy_book import PolicyBook
 from ..adapters.repository import HouseholdRepository
-from ..domain.policy import Policy, policy_for
 from .deciding import decide_and_announce, in_one_batch, no_spans
 
 log = structlog.get_logger(__name__)
 
 
-async def handle_case_event(uow: UnitOfWork, envelope: Envelope[Any], policies: dict[str, Policy]) -> list[str]:
+async def handle_case_event(uow: UnitOfWork, envelope: Envelope[Any], policies: PolicyBook) -> list[str]:
     """One event of outreach's case-events topic: only a closed case changes matching."""
     if not isinstance(envelope.payload, CaseClosed):
         return []
@@ -30,7 +30,7 @@ async def handle_case_event(uow: UnitOfWork, envelope: Envelope[Any], policies: 
 
 
 async def handle_case_events_batch(uow: UnitOfWork, envelopes: Sequence[Envelope[Any]], within: Within = no_spans,
-                                   *, policies: dict[str, Policy]) -> list[list[str]]:
+                                   *, policies: PolicyBook) -> list[list[str]]:
     """The closed cases among a batch of case events, with a few statements for the whole batch."""
     closed = [(index, e) for index, e in enumerate(envelopes) if isinstance(e.payload, CaseClosed)]
 
@@ -42,13 +42,13 @@ async def handle_case_events_batch(uow: UnitOfWork, envelopes: Sequence[Envelope
 
 
 async def note_case_closed(uow: UnitOfWork, repo: HouseholdRepository, envelope: Envelope[CaseClosed],
-                           policies: dict[str, Policy]) -> list[str]:
+                           policies: PolicyBook) -> list[str]:
     """Remember the close date of an outreach case: it ends the case and starts repeat suppression."""
     event = envelope.payload
     household = await repo.lock(envelope.household_key)
     if household is None:
         return ["UnknownHousehold"]  # erased or past retention: there is nothing left to close
-    policy = policy_for(household.municipality_code, policies)
+    policy = policies.policy_for(household.municipality_code)
     closed_on = await repo.save_closure(household.household_key, event.case_id,
                                         event.closed_at.astimezone(AMSTERDAM).date())
     household.closed[event.case_id] = closed_on

@@ -21,7 +21,7 @@ from ..domain.household import Household
 from ..domain.inputs import decision_inputs
 from ..domain.messages import outgoing
 from ..domain.model import Assessment
-from ..domain.policy import Policy
+from ..domain.policy import PolicyInForce
 
 _DECISIONS = uuid.UUID("8f3e2b7a-4c1d-4e6f-9a0b-2c3d4e5f6a7b")
 
@@ -34,13 +34,15 @@ def no_spans(_: int) -> AbstractContextManager[object]:
 
 
 async def decide_and_announce(uow: UnitOfWork, repo: HouseholdRepository, envelope: Envelope[Any],
-                              household: Household, policy: Policy, trigger: dict[str, str],
+                              household: Household, in_force: PolicyInForce, trigger: dict[str, str],
                               nothing_new: Callable[[Assessment], str]) -> list[str]:
-    """Decide on the household as it now is; emit and record every decision, or record that there was none."""
+    """Decide on the household as it now is; emit and record every decision, or record that there
+    was none. Every decision records the version of the policy that made it."""
+    policy, version = in_force.policy, in_force.version
     assessment, decisions, announced = decide(household.household_key, household.signals, policy,
                                               household.announced, household.closed)
     await repo.save_announced(household.household_key, announced)
-    inputs = decision_inputs(household, policy, assessment, trigger)
+    inputs = decision_inputs(household, in_force, assessment, trigger)
     outcomes: list[str] = []
     for number, decision in enumerate(decisions):
         # Derived from the cause, so a transaction retried after a failure writes the same ids.
@@ -50,13 +52,14 @@ async def decide_and_announce(uow: UnitOfWork, repo: HouseholdRepository, envelo
         uow.emit(message)
         await repo.record_decision(decision_id=decision_id, household_key=household.household_key,
                                    cause_event_id=envelope.event_id, outcome=out.payload.event_type, rule=out.rule,
-                                   inputs=inputs, episode_id=out.episode_id, signal_id=out.signal_id,
-                                   event_id=message.event_id)
+                                   inputs=inputs, policy_version=version, episode_id=out.episode_id,
+                                   signal_id=out.signal_id, event_id=message.event_id)
         outcomes.append(out.payload.event_type)
     if not decisions:
         await repo.record_decision(decision_id=uuid.uuid5(_DECISIONS, f"{envelope.event_id}/nothing"),
                                    household_key=household.household_key, cause_event_id=envelope.event_id,
-                                   outcome="NothingToDo", rule=nothing_new(assessment), inputs=inputs)
+                                   outcome="NothingToDo", rule=nothing_new(assessment), inputs=inputs,
+                                   policy_version=version)
         outcomes.append("NothingToDo")
     return outcomes
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..adapters.policy_book import PolicyBook
 from ..adapters.staff_directory import Staff
 from ..config import MatchingSettings
-from ..domain.policy import Policy
 
 
 @dataclass(frozen=True)
 class MatchingDependencies:
     settings: MatchingSettings
-    policies: dict[str, Policy]  # by municipality code
+    policies: PolicyBook  # in force now, by municipality code; reloaded while matching runs
     staff: Staff
