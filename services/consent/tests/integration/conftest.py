@@ -1,8 +1,10 @@
 """Fixtures for consent's integration tests: one consent process for the session (with staff tokens of
-its own), a pool on its database, and helpers to make pseudonyms and share requests like the others do."""
+its own, for Ouder-Amstel, Amstelveen and both), a pool on its database, and helpers to make pseudonyms
+and share requests like the others do."""
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 import uuid
@@ -24,20 +26,30 @@ from vroeg_devtools.stack import ServiceProcess
 from vroeg_devtools.synthetic import valid_bsn
 from vroeg_runtime.migrations import migrate
 
-MUNICIPALITY = "0437"
+MUNICIPALITY, AMSTELVEEN = "0437", "0362"
+
+# The test staff, by name: one member per role for Ouder-Amstel (named by the role alone), and members
+# for Amstelveen and for the region of both.
+STAFF: dict[str, tuple[Role, tuple[str, ...]]] = {
+    **{role.value: (role, (MUNICIPALITY,)) for role in Role},
+    "caseworker-0362": (Role.CASEWORKER, (AMSTELVEEN,)),
+    "supervisor-0362": (Role.SUPERVISOR, (AMSTELVEEN,)),
+    "supervisor-region": (Role.SUPERVISOR, (MUNICIPALITY, AMSTELVEEN)),
+}
 
 
 @pytest.fixture(scope="session")
-def tokens() -> dict[Role, str]:
-    """A fresh random token per role, so the tests never lean on the development tokens."""
-    return {role: secrets.token_urlsafe(24) for role in Role}
+def tokens() -> dict[str, str]:
+    """A fresh random token per member of staff, so the tests never lean on the development tokens."""
+    return {name: secrets.token_urlsafe(24) for name in STAFF}
 
 
 @pytest.fixture(scope="session")
-def staff_file(tokens: dict[Role, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def staff_file(tokens: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("consent") / "staff.toml"
-    path.write_text("".join(f'[[staff]]\nid = "test-{role}"\nrole = "{role}"\ntoken_sha256 = "{token_hash(token)}"\n'
-                            for role, token in tokens.items()))
+    path.write_text("".join(  # a JSON list of strings is a TOML array too
+        f'[[staff]]\nid = "test-{name}"\nrole = "{role}"\nmunicipalities = {json.dumps(municipalities)}\n'
+        f'token_sha256 = "{token_hash(tokens[name])}"\n' for name, (role, municipalities) in STAFF.items()))
     return path
 
 
@@ -54,19 +66,20 @@ def consent_process(platform, staff_file: Path) -> Iterator[ServiceProcess]:
 
 
 @pytest.fixture
-async def api(consent_process: ServiceProcess, tokens: dict[Role, str]) -> AsyncIterator[Api]:
+async def api(consent_process: ServiceProcess, tokens: dict[str, str]) -> AsyncIterator[Api]:
     async with httpx.AsyncClient(base_url=consent_process.url, timeout=30) as client:
         yield Api(client, tokens)
 
 
 class Api:
-    """The consent API, called as a member of staff with a given role (None: without a token)."""
+    """The consent API, called as a member of staff (a name in STAFF; a role names Ouder-Amstel's
+    member with that role; None: without a token)."""
 
-    def __init__(self, client: httpx.AsyncClient, tokens: dict[Role, str]) -> None:
+    def __init__(self, client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
         self.client, self.tokens = client, tokens
 
-    async def call(self, role: Role | None, method: str, path: str, **kwargs: object) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+    async def call(self, member: str | None, method: str, path: str, **kwargs: object) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[member]}"} if member else {}
         return await self.client.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
 
 
@@ -96,10 +109,16 @@ def other_person(secret: bytes) -> Person:
     return Person(secret)
 
 
-class Person:
-    """A synthetic resident: a BSN, their pseudonym, and a household pseudonym of their own."""
+@pytest.fixture
+def amstelveen_person(platform) -> Person:
+    return Person(KeyFolder(platform.keys_dir).municipality_secret(AMSTELVEEN), AMSTELVEEN)
 
-    def __init__(self, secret: bytes) -> None:
+
+class Person:
+    """A synthetic resident of a municipality: a BSN, their pseudonym, and a household pseudonym of their own."""
+
+    def __init__(self, secret: bytes, municipality_code: str = MUNICIPALITY) -> None:
+        self.municipality_code = municipality_code
         rng = random.Random()
         self.bsn = valid_bsn(rng)
         self.person_key = privacy.person_key(secret, self.bsn)
@@ -110,7 +129,7 @@ class Person:
                       purpose: str = "referral") -> Envelope[DataShareRequested]:
         payload = DataShareRequested(request_id=uuid.uuid4(), person_key=self.person_key, requester="outreach",
                                      recipient=recipient, purpose=purpose, data_categories=categories)
-        return Envelope.wrap(payload, producer="outreach", municipality_code=MUNICIPALITY,
+        return Envelope.wrap(payload, producer="outreach", municipality_code=self.municipality_code,
                              household_key=self.household_key, correlation_id=uuid.uuid4())
 
 

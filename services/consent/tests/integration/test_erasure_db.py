@@ -14,15 +14,15 @@ from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ErasureRequested
 from vroeg_runtime.unit_of_work import unit_of_work
 
-CASEWORKER = StaffMember("test-caseworker", Role.CASEWORKER)
+CASEWORKER = StaffMember("test-caseworker", Role.CASEWORKER, frozenset({"0437"}))
 
 
 async def test_erasure_deletes_the_households_data_and_keeps_the_chain(consent_db, person):
     async with consent_db.acquire() as conn:
         async with unit_of_work(conn) as uow:
-            await register_consent(uow, person_key=person.person_key, recipient="schuldhulp-amstelland",
-                                   purpose="referral", data_categories=["arrears"], given_at=None, valid_until=None,
-                                   channel=Channel.IN_PERSON, staff=CASEWORKER)
+            await register_consent(uow, municipality_code="0437", person_key=person.person_key,
+                                   recipient="schuldhulp-amstelland", purpose="referral", data_categories=["arrears"],
+                                   given_at=None, valid_until=None, channel=Channel.IN_PERSON, staff=CASEWORKER)
             await decide_share(uow, person.share_request(categories=["arrears"]))
             await decide_share(uow, person.share_request(categories=["income"]))
             assert len(await AuditLog(conn).entries_about(person.person_key)) == 3

@@ -10,14 +10,15 @@ from consent.handlers.consents import register_consent, withdraw_consent
 from consent.handlers.sharing import decide_share
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-CASEWORKER = StaffMember("test-caseworker", Role.CASEWORKER)
+CASEWORKER = StaffMember("test-caseworker", Role.CASEWORKER, frozenset({"0437"}))
 
 
 async def test_a_withdrawal_during_a_batch_of_decisions_waits_for_it(consent_db, person, other_person):
     async with pooled_unit_of_work(consent_db) as uow:
-        consent = await register_consent(uow, person_key=person.person_key, recipient="schuldhulp-amstelland",
-                                         purpose="referral", data_categories=["arrears"], given_at=None,
-                                         valid_until=None, channel=Channel.IN_PERSON, staff=CASEWORKER)
+        consent = await register_consent(uow, municipality_code="0437", person_key=person.person_key,
+                                         recipient="schuldhulp-amstelland", purpose="referral",
+                                         data_categories=["arrears"], given_at=None, valid_until=None,
+                                         channel=Channel.IN_PERSON, staff=CASEWORKER)
     first_decided = asyncio.Event()
 
     async def batch():

@@ -16,7 +16,7 @@ def test_summary_counts_what_happened_and_names_the_recipients():
         entries.append(Record(kind, "x").chained(entries[-1] if entries else None, subjects=[],
                                                  entry_id=uuid.uuid4(), recorded_at=NOW))
     consent = Consent(uuid.uuid4(), "p", "schuldhulp-amstelland", "referral", frozenset({"arrears"}), NOW, None, None,
-                      "dev-caseworker", Channel.IN_PERSON)
+                      "dev-caseworker", Channel.IN_PERSON, "0437")
     text = summary_nl(entries, [consent])
     assert text.startswith("Wij hebben 4 gebeurtenissen over u vastgelegd.")
     assert "- 2 keer: wij deelden gegevens met uw toestemming." in text

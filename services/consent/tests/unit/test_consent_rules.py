@@ -12,8 +12,8 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def new(**overrides):
-    fields = {"person_key": "p", "recipient": "schuldhulp-amstelland", "purpose": "referral",
-              "data_categories": ["arrears"], "given_at": NOW - timedelta(days=1),
+    fields = {"municipality_code": "0437", "person_key": "p", "recipient": "schuldhulp-amstelland",
+              "purpose": "referral", "data_categories": ["arrears"], "given_at": NOW - timedelta(days=1),
               "valid_until": NOW + timedelta(days=90),
               "registered_by": "dev-caseworker", "channel": Channel.LETTER, "now": NOW}
     return register(**{**fields, **overrides})

@@ -16,7 +16,7 @@ def consent(*, recipient="schuldhulp-amstelland", purpose="referral", categories
             given=-10, until: int | None = 30, withdrawn: int | None = None) -> Consent:
     return Consent(uuid.uuid4(), "person-key", recipient, purpose, frozenset(categories), NOW + given * DAY,
                    None if until is None else NOW + until * DAY, None if withdrawn is None else NOW + withdrawn * DAY,
-                   "dev-caseworker", Channel.IN_PERSON)
+                   "dev-caseworker", Channel.IN_PERSON, "0437")
 
 
 LAPSED = "consent expired or withdrawn"

@@ -63,3 +63,12 @@ def test_an_unknown_municipality_is_422_on_that_field(client, tmp_path, monkeypa
                                     headers=ADMIN)
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "municipality_code"
+
+
+def test_every_endpoint_with_a_resident_or_a_record_documents_404(client):
+    """A request outside the caller's municipalities is 404; the OpenAPI document says so wherever it can happen."""
+    paths = client.get("/openapi.json").json()["paths"]
+    operations = {f"{method.upper()} {path}": operation for path, methods in paths.items() if path.startswith("/v1/")
+                  for method, operation in methods.items()}
+    assert {name for name, operation in operations.items() if "404" not in operation["responses"]} == {
+        "GET /v1/audit/verification"}  # the one chain of the installation: it names no resident

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 import asyncpg
@@ -31,11 +32,13 @@ class ErasureStore:
             return None
         return (await self._with_receipts([row]))[0]
 
-    async def list(self, *, status: str | None = None, limit: int = 100) -> list[ErasureRequest]:
-        """Newest first; `status` is pending, complete or None for both."""
+    async def list(self, *, municipalities: Iterable[str], status: str | None = None,
+                   limit: int = 100) -> list[ErasureRequest]:
+        """The requests of these municipalities, newest first; `status` is pending, complete or None for both."""
         condition = {"pending": "completed_at IS NULL", "complete": "completed_at IS NOT NULL", None: "true"}[status]
         rows = await self.conn.fetch(
-            f"SELECT * FROM erasure_requests WHERE {condition} ORDER BY requested_at DESC LIMIT $1", limit)
+            f"""SELECT * FROM erasure_requests WHERE municipality_code = ANY($1::text[]) AND {condition}
+                ORDER BY requested_at DESC LIMIT $2""", sorted(municipalities), limit)
         return await self._with_receipts(rows)
 
     async def _with_receipts(self, rows: list[asyncpg.Record]) -> list[ErasureRequest]:

@@ -17,7 +17,7 @@ from .sql import rows_affected
 def _consent(row: asyncpg.Record) -> Consent:
     return Consent(row["consent_id"], row["person_key"], row["recipient"], row["purpose"],
                    frozenset(row["data_categories"]), row["given_at"], row["valid_until"], row["withdrawn_at"],
-                   row["registered_by"], Channel(row["channel"]))
+                   row["registered_by"], Channel(row["channel"]), row["municipality_code"])
 
 
 class ConsentRepository:
@@ -27,11 +27,11 @@ class ConsentRepository:
     async def add(self, consent: Consent) -> None:
         await self.conn.execute(
             """INSERT INTO consents (consent_id, person_key, recipient, purpose, data_categories, given_at,
-                                     valid_until, withdrawn_at, registered_by, channel)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+                                     valid_until, withdrawn_at, registered_by, channel, municipality_code)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
             consent.consent_id, consent.person_key, consent.recipient, consent.purpose,
             sorted(consent.data_categories), consent.given_at, consent.valid_until, consent.withdrawn_at,
-            consent.registered_by, consent.channel.value,
+            consent.registered_by, consent.channel.value, consent.municipality_code,
         )
 
     async def get_for_update(self, consent_id: uuid.UUID) -> Consent | None:

@@ -46,6 +46,7 @@ class Consent:
     withdrawn_at: datetime | None
     registered_by: str
     channel: Channel
+    municipality_code: str | None  # None: registered before consent kept it (then in nobody's scope)
 
     def valid_at(self, moment: datetime) -> bool:
         return self.status_at(moment) is ConsentStatus.ACTIVE
@@ -75,8 +76,9 @@ class Consent:
         return replace(self, withdrawn_at=at)
 
 
-def register(*, person_key: str, recipient: str, purpose: str, data_categories: list[str], given_at: datetime,
-             valid_until: datetime | None, registered_by: str, channel: Channel, now: datetime) -> Consent:
+def register(*, municipality_code: str, person_key: str, recipient: str, purpose: str, data_categories: list[str],
+             given_at: datetime, valid_until: datetime | None, registered_by: str, channel: Channel,
+             now: datetime) -> Consent:
     """A new consent, checked against the rules that do not depend on how it arrived."""
     if not data_categories:
         raise ConsentError("data_categories", "at least one data category is required")
@@ -89,4 +91,5 @@ def register(*, person_key: str, recipient: str, purpose: str, data_categories: 
         raise ConsentError("valid_until", "must be after given_at")
     return Consent(consent_id=uuid.uuid4(), person_key=person_key, recipient=recipient, purpose=purpose,
                    data_categories=frozenset(data_categories), given_at=given_at, valid_until=valid_until,
-                   withdrawn_at=None, registered_by=registered_by, channel=channel)
+                   withdrawn_at=None, registered_by=registered_by, channel=channel,
+                   municipality_code=municipality_code)

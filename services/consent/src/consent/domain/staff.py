@@ -1,4 +1,4 @@
-"""Staff and their roles: who may do what with consent's API."""
+"""Staff, their roles and their municipalities: who may do what with consent's API, and for whom."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class StaffMember:
-    """A member of staff as the API knows them: a staff id (not a name) and one role."""
+    """A member of staff as the API knows them: a staff id (not a name), one role, and the municipalities
+    (CBS codes) whose residents they serve; a regional supervisor or auditor serves several."""
 
     staff_id: str
     role: Role
+    municipalities: frozenset[str]
 
     def may(self, allowed: frozenset[Role]) -> bool:
         return self.role in allowed

@@ -1,4 +1,5 @@
-"""Erasure: take a request and ask every service, erase consent's own data, and track the answers."""
+"""Erasure: take a request and ask every service, erase consent's own data, and track the answers. Staff
+request and read only their own municipalities' erasures."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..adapters.sql import read_one_snapshot
 from ..config import SERVICE
 from ..domain.audit import Record
 from ..domain.erasure import ErasureReason, ErasureRequest, Receipt
+from ..domain.scope import municipalities_to_list, require_in_scope
 from ..domain.staff import StaffMember
 
 log = structlog.get_logger(__name__)
@@ -27,6 +29,7 @@ async def request_erasure(uow: UnitOfWork, *, municipality_code: str, household_
                           person_key: str | None, reason: ErasureReason, expected_services: tuple[str, ...],
                           staff: StaffMember) -> ErasureRequest:
     """Store the request and publish ErasureRequested for the household; its id is the correlation id."""
+    require_in_scope(staff, "erasure_request", municipality_code)
     audit = await AuditLog.locked(uow.conn)
     request = ErasureRequest(uuid.uuid4(), municipality_code, reason.value, staff.staff_id, datetime.now(UTC),
                              expected_services)
@@ -94,11 +97,18 @@ async def record_erasure_receipt(uow: UnitOfWork, envelope: Envelope[ErasureComp
 # them a last receipt may complete the request. Under read committed the answer could then say
 # "complete" with no completion time.
 
-async def erasure_requests(uow: UnitOfWork, *, status: str | None, limit: int) -> list[ErasureRequest]:
+async def erasure_requests(uow: UnitOfWork, *, staff: StaffMember, municipality_code: str | None, status: str | None,
+                           limit: int) -> list[ErasureRequest]:
+    """The requests of the staff member's municipalities, or of the one asked for (OutOfScope if not theirs)."""
+    municipalities = municipalities_to_list(staff, "erasure_requests", municipality_code)
     await read_one_snapshot(uow.conn)
-    return await ErasureStore(uow.conn).list(status=status, limit=limit)
+    return await ErasureStore(uow.conn).list(municipalities=municipalities, status=status, limit=limit)
 
 
-async def erasure_request(uow: UnitOfWork, request_id: uuid.UUID) -> ErasureRequest | None:
+async def erasure_request(uow: UnitOfWork, request_id: uuid.UUID, staff: StaffMember) -> ErasureRequest | None:
+    """None: no such request; OutOfScope: a request of another municipality."""
     await read_one_snapshot(uow.conn)
-    return await ErasureStore(uow.conn).get(request_id)
+    request = await ErasureStore(uow.conn).get(request_id)
+    if request is not None:
+        require_in_scope(staff, "erasure_request", request.municipality_code, request_id)
+    return request

@@ -15,6 +15,7 @@ from ..config import SERVICE
 from ..domain.audit import Record
 from ..domain.gate import ShareDecision, decide
 from ..domain.grants import Grant
+from ..domain.scope import require_in_scope
 from ..domain.staff import StaffMember
 
 
@@ -44,12 +45,14 @@ async def decide_share(uow: UnitOfWork, envelope: Envelope[DataShareRequested]) 
 
 
 async def confirm_grant_used(uow: UnitOfWork, request_id: uuid.UUID, staff: StaffMember) -> Grant | None:
-    """Staff confirm the data went out under this grant: from now on a withdrawal can no longer revoke it."""
+    """Staff confirm the data went out under this grant: from now on a withdrawal can no longer revoke it.
+    None: no grant for this request; OutOfScope: a grant of another municipality."""
     audit = await AuditLog.locked(uow.conn)
     repo = ConsentRepository(uow.conn)
     grant = await repo.grant_for_update(request_id)
     if grant is None:
         return None
+    require_in_scope(staff, "grant", grant.municipality_code, request_id)
     grant.check_usable()
     at = datetime.now(UTC)
     await repo.mark_used(request_id, used_by=staff.staff_id, at=at)

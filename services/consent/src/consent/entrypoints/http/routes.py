@@ -1,5 +1,6 @@
 """The staff API's routes. Each route parses, pseudonymises what identifies a resident, and hands on
-to one handler in one unit of work (its own transaction)."""
+to one handler in one unit of work (its own transaction). The handlers keep staff to their own
+municipalities; what they refuse is answered here exactly as "not found" (see __init__.py)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,14 @@ from ...handlers import audit, consents, erasure, sharing
 from ...handlers.dependencies import ConsentDependencies
 from .auth import roles_text, staff_guard
 from .schemas import (AccessExportOut, AuditEntryOut, ChainReportOut, ConsentList, ConsentOut, ErasureRequestList,
-                      ErasureRequestOut, GrantOut, PersonRef, Refusal, RegisterConsent, RequestErasure,
-                      ValidationProblems, WithdrawalOut, WithdrawConsent)
+                      ErasureRequestOut, GrantOut, MunicipalityCode, PersonRef, Refusal, RegisterConsent,
+                      RequestErasure, ValidationProblems, WithdrawalOut, WithdrawConsent)
 
 NOT_JSON = "the body is not valid JSON"
+# What "not found" says, per kind of thing; a refusal outside the caller's municipalities says the same.
+NOT_FOUND = {"consent": "consent_id: no such consent", "grant": "request_id: no grant for this request",
+             "erasure_request": "request_id: no such erasure request"}
+NO_MUNICIPALITY = "municipality_code: not found"  # a municipality the caller does not serve
 
 
 def _guarded(roles: frozenset[Role], summary: str, **responses: str) -> dict[str, Any]:
@@ -54,23 +59,24 @@ def router(runtime: ServiceRuntime, deps: ConsentDependencies) -> APIRouter:  # 
             raise _unprocessable("municipality_code", str(error)) from None
 
     @routes.post("/consents", status_code=status.HTTP_201_CREATED, tags=["consents"],
-                 **_guarded(CHANGE_CONSENT, "Register a resident's consent", status_400=NOT_JSON))
+                 **_guarded(CHANGE_CONSENT, "Register a resident's consent", status_400=NOT_JSON,
+                            status_404=NO_MUNICIPALITY))
     async def register_consent(body: RegisterConsent,
                                staff: StaffMember = Depends(allow(CHANGE_CONSENT))) -> ConsentOut:
         key = person_key(body)
         try:
             async with pooled_unit_of_work(runtime.db) as uow:
                 registered = await consents.register_consent(
-                    uow, person_key=key, recipient=body.recipient, purpose=body.purpose,
-                    data_categories=body.data_categories, given_at=body.given_at, valid_until=body.valid_until,
-                    channel=body.channel, staff=staff)
+                    uow, municipality_code=body.municipality_code, person_key=key, recipient=body.recipient,
+                    purpose=body.purpose, data_categories=body.data_categories, given_at=body.given_at,
+                    valid_until=body.valid_until, channel=body.channel, staff=staff)
         except ConsentError as error:
             raise _unprocessable(error.field, error.reason) from None
         return ConsentOut.of(registered)
 
     @routes.post("/consents/{consent_id}/withdrawal", tags=["consents"],
                  **_guarded(CHANGE_CONSENT, "Withdraw a consent; its unused grants are revoked",
-                            status_400=NOT_JSON, status_404="no such consent", status_409="already withdrawn"))
+                            status_400=NOT_JSON, status_404=NOT_FOUND["consent"], status_409="already withdrawn"))
     async def withdraw_consent(consent_id: uuid.UUID, body: WithdrawConsent,
                                staff: StaffMember = Depends(allow(CHANGE_CONSENT))) -> WithdrawalOut:
         try:
@@ -79,22 +85,22 @@ def router(runtime: ServiceRuntime, deps: ConsentDependencies) -> APIRouter:  # 
         except ConsentError as error:
             raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
         if result is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "consent_id: no such consent")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND["consent"])
         withdrawn, revoked = result
         return WithdrawalOut(consent=ConsentOut.of(withdrawn), revoked_grants=[g.request_id for g in revoked])
 
     @routes.post("/consents/search", tags=["consents"],
                  **_guarded(READ_CONSENT, "List a resident's consents (the BSN goes in the body, never in the URL)",
-                            status_400=NOT_JSON))
+                            status_400=NOT_JSON, status_404=NO_MUNICIPALITY))
     async def search_consents(body: PersonRef, staff: StaffMember = Depends(allow(READ_CONSENT))) -> ConsentList:
         key = person_key(body)
         async with pooled_unit_of_work(runtime.db) as uow:
-            found = await consents.consents_of_person(uow, key, staff)
+            found = await consents.consents_of_person(uow, body.municipality_code, key, staff)
         return ConsentList(consents=[ConsentOut.of(c) for c in found])
 
     @routes.post("/grants/{request_id}/use", tags=["consents"],
                  **_guarded(CHANGE_CONSENT, "Confirm that data was sent under a grant (it can no longer be revoked)",
-                            status_404="no grant for this request", status_409="revoked or used before"))
+                            status_404=NOT_FOUND["grant"], status_409="revoked or used before"))
     async def use_grant(request_id: uuid.UUID, staff: StaffMember = Depends(allow(CHANGE_CONSENT))) -> GrantOut:
         try:
             async with pooled_unit_of_work(runtime.db) as uow:
@@ -102,11 +108,12 @@ def router(runtime: ServiceRuntime, deps: ConsentDependencies) -> APIRouter:  # 
         except ConsentError as error:
             raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
         if grant is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "request_id: no grant for this request")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND["grant"])
         return GrantOut.of(grant)
 
     @routes.post("/erasure-requests", status_code=status.HTTP_202_ACCEPTED, tags=["erasure"],
-                 **_guarded(REQUEST_ERASURE, "Ask every service to erase a household's data", status_400=NOT_JSON))
+                 **_guarded(REQUEST_ERASURE, "Ask every service to erase a household's data", status_400=NOT_JSON,
+                            status_404=NO_MUNICIPALITY))
     async def request_erasure(body: RequestErasure,
                               staff: StaffMember = Depends(allow(REQUEST_ERASURE))) -> ErasureRequestOut:
         try:
@@ -122,24 +129,29 @@ def router(runtime: ServiceRuntime, deps: ConsentDependencies) -> APIRouter:  # 
         return ErasureRequestOut.of(request)
 
     @routes.get("/erasure-requests", tags=["erasure"],
-                **_guarded(READ_ERASURE, "Erasure requests, newest first, with each service's answer or pending"))
+                **_guarded(READ_ERASURE, "Erasure requests of the caller's municipalities (or of one of them), "
+                                         "newest first, with each service's answer or pending",
+                           status_404=NO_MUNICIPALITY))
     async def list_erasure_requests(
         status_filter: Literal["pending", "complete"] | None = Query(default=None, alias="status"),
+        municipality_code: MunicipalityCode | None = Query(default=None),
         limit: int = Query(default=100, ge=1, le=1000),
-        _: StaffMember = Depends(allow(READ_ERASURE)),
+        staff: StaffMember = Depends(allow(READ_ERASURE)),
     ) -> ErasureRequestList:
         async with pooled_unit_of_work(runtime.db) as uow:
-            found = await erasure.erasure_requests(uow, status=status_filter, limit=limit)
+            found = await erasure.erasure_requests(uow, staff=staff, municipality_code=municipality_code,
+                                                   status=status_filter, limit=limit)
         return ErasureRequestList(requests=[ErasureRequestOut.of(r) for r in found])
 
     @routes.get("/erasure-requests/{request_id}", tags=["erasure"],
-                **_guarded(READ_ERASURE, "One erasure request and its receipts", status_404="no such request"))
+                **_guarded(READ_ERASURE, "One erasure request and its receipts",
+                           status_404=NOT_FOUND["erasure_request"]))
     async def get_erasure_request(request_id: uuid.UUID,
-                                  _: StaffMember = Depends(allow(READ_ERASURE))) -> ErasureRequestOut:
+                                  staff: StaffMember = Depends(allow(READ_ERASURE))) -> ErasureRequestOut:
         async with pooled_unit_of_work(runtime.db) as uow:
-            found = await erasure.erasure_request(uow, request_id)
+            found = await erasure.erasure_request(uow, request_id, staff)
         if found is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "request_id: no such erasure request")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND["erasure_request"])
         return ErasureRequestOut.of(found)
 
     @routes.get("/audit/verification", tags=["audit"],
@@ -150,12 +162,13 @@ def router(runtime: ServiceRuntime, deps: ConsentDependencies) -> APIRouter:  # 
 
     @routes.post("/audit/access-requests", tags=["audit"],
                  **_guarded(READ_AUDIT, "Everything consent recorded about one resident (AVG art. 15), "
-                                        "with a summary in plain Dutch", status_400=NOT_JSON))
+                                        "with a summary in plain Dutch", status_400=NOT_JSON,
+                            status_404=NO_MUNICIPALITY))
     async def export_access_request(body: PersonRef,
                                     staff: StaffMember = Depends(allow(READ_AUDIT))) -> AccessExportOut:
         key = person_key(body)
         async with pooled_unit_of_work(runtime.db) as uow:
-            export = await audit.export_for_person(uow, key, staff)
+            export = await audit.export_for_person(uow, body.municipality_code, key, staff)
         return AccessExportOut(generated_at=export.generated_at, summary_nl=export.summary_nl,
                                consents=[ConsentOut.of(c) for c in export.consents],
                                entries=[AuditEntryOut.of(e) for e in export.entries])

@@ -88,6 +88,7 @@ class WithdrawConsent(Body):
 
 class ConsentOut(BaseModel):
     consent_id: uuid.UUID
+    municipality_code: str | None = Field(description="null for a consent registered before consent kept it")
     recipient: str
     purpose: str
     data_categories: list[str]
@@ -100,7 +101,8 @@ class ConsentOut(BaseModel):
 
     @classmethod
     def of(cls, consent: Consent) -> ConsentOut:
-        return cls(consent_id=consent.consent_id, recipient=consent.recipient, purpose=consent.purpose,
+        return cls(consent_id=consent.consent_id, municipality_code=consent.municipality_code,
+                   recipient=consent.recipient, purpose=consent.purpose,
                    data_categories=sorted(consent.data_categories), given_at=consent.given_at,
                    valid_until=consent.valid_until, withdrawn_at=consent.withdrawn_at,
                    registered_by=consent.registered_by, channel=consent.channel,
