@@ -46,7 +46,7 @@ def start_consent(stack, tmp_path) -> tuple[httpx.AsyncClient, dict[str, dict[st
     """Consent alone, with a staff file of this test's own; returns a client and the headers per role."""
     tokens = {role: secrets.token_urlsafe(24) for role in ROLES}
     staff = tmp_path / "staff.toml"
-    staff.write_text("".join(f'[[staff]]\nid = "e2e-{role}"\nrole = "{role}"\n'
+    staff.write_text("".join(f'[[staff]]\nid = "e2e-{role}"\nrole = "{role}"\nmunicipalities = ["{MUNICIPALITY}"]\n'
                              f'token_sha256 = "{hashlib.sha256(token.encode()).hexdigest()}"\n'
                              for role, token in tokens.items()))
     stack.overrides["consent"] = {"CONSENT_STAFF_FILE": str(staff)}
