@@ -22,7 +22,7 @@ def dependencies(settings: IntakeSettings | None = None, platform: PlatformSetti
     """What the handlers need, from the environment unless given: for the service and its tools."""
     settings = settings or IntakeSettings()
     platform = platform or PlatformSettings()
-    partners = load_partners(settings.partners_file)
+    partners = load_partners(settings.partners_file, settings.municipalities)
     return IntakeDependencies(settings, platform, partners, partner_tokens(partners),
                               Privacy(platform.keys(), settings.outreach_key_id))
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,7 +28,8 @@ class IntakeSettings(BaseSettings):
     database_url: str = "postgresql://intake:vroeg-dev-intake@127.0.0.1:15432/intake"
     http_port: int = 8101
     partners_file: Path = SERVICE_DIR / "config" / "partners.toml"
-    municipalities: list[str] = Field(default_factory=lambda: ["0437"])
+    # The CBS codes of the municipalities this installation serves: Ouder-Amstel and Amstelveen.
+    municipalities: list[str] = Field(default_factory=lambda: ["0437", "0362"])
     outreach_key_id: str = "dev-1"
     retention_days: int = Field(default=183, ge=1)  # data that led to no help: 6 months after the last change
     retention_sweep_seconds: float = Field(default=3600, gt=0)
@@ -41,12 +44,14 @@ class PartnersFileError(ValueError):
     """The partners file is wrong; the message names the entry and the field."""
 
 
-def load_partners(path: Path) -> dict[str, Partner]:
+def load_partners(path: Path, municipalities: Iterable[str]) -> dict[str, Partner]:
+    """The partners in the file, each registered for some of the installation's `municipalities`."""
+    served = frozenset(municipalities)
     data = tomllib.loads(path.read_text())
     partners: dict[str, Partner] = {}
     for index, entry in enumerate(data.get("partner", [])):
         where = f"{path.name}: partner[{index}]"
-        missing = [name for name in ("id", "name", "categories", "token_sha256") if name not in entry]
+        missing = [name for name in ("id", "name", "categories", "municipalities", "token_sha256") if name not in entry]
         if missing:
             raise PartnersFileError(f"{where}: missing {', '.join(missing)}")
         unknown = sorted(set(entry["categories"]) - {c.value for c in Category})
@@ -58,10 +63,27 @@ def load_partners(path: Path) -> dict[str, Partner]:
         if entry["id"] in partners:
             raise PartnersFileError(f"{where}.id: {entry['id']!r} appears twice")
         partners[entry["id"]] = Partner(id=entry["id"], name=entry["name"], token_sha256=token_sha256,
-                                        categories=frozenset(Category(c) for c in entry["categories"]))
+                                        categories=frozenset(Category(c) for c in entry["categories"]),
+                                        municipalities=_registered_municipalities(entry, served, where))
     if not partners:
         raise PartnersFileError(f"no partners configured in {path}")
     return partners
+
+
+def _registered_municipalities(entry: dict[str, Any], served: frozenset[str], where: str) -> frozenset[str]:
+    """The entry's `municipalities`: CBS codes, each of a municipality this installation serves (a
+    partner registered for any other could never have a report accepted)."""
+    codes = entry["municipalities"]
+    if not isinstance(codes, list) or not codes:
+        raise PartnersFileError(f"{where}.municipalities: must be a list of one or more CBS codes")
+    malformed = [repr(code) for code in codes if not (isinstance(code, str) and re.fullmatch(r"\d{4}", code))]
+    if malformed:
+        raise PartnersFileError(f"{where}.municipalities: not a CBS code of 4 digits: {', '.join(malformed)}")
+    unknown = sorted(set(codes) - served)
+    if unknown:
+        raise PartnersFileError(f"{where}.municipalities: municipality {', '.join(unknown)} is not served by this"
+                                f" installation (it serves {', '.join(sorted(served))})")
+    return frozenset(codes)
 
 
 def partner_tokens(partners: dict[str, Partner]) -> TokenDirectory[Partner]:

@@ -31,6 +31,14 @@ class RunningIntake:
         return await self.client.post("/v1/reports", json=body, headers=headers)
 
 
+def flat_csv(reports, separator=","):
+    """Reports as a CSV file of the contract's field names (the flat form)."""
+    rows = [{k: v for k, v in r.items() if k not in ("arrears", "client")} | r["arrears"] | r["client"] for r in reports]
+    columns = sorted({name for row in rows for name in row})
+    lines = [separator.join(columns)] + [separator.join(str(row.get(c, "")) for c in columns) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 async def running(settings: IntakeSettings) -> AsyncIterator[RunningIntake]:
     """Intake in this process and event loop, started and stopped by its own lifespan."""
     intake, app = build(settings)

@@ -5,13 +5,7 @@ import uuid
 
 from vroeg_contracts import topics
 
-
-def flat_csv(reports, separator=","):
-    """Reports as a CSV file of the contract's field names (the flat form)."""
-    rows = [{k: v for k, v in r.items() if k not in ("arrears", "client")} | r["arrears"] | r["client"] for r in reports]
-    columns = sorted({name for row in rows for name in row})
-    lines = [separator.join(columns)] + [separator.join(str(row.get(c, "")) for c in columns) for row in rows]
-    return "\n".join(lines) + "\n"
+from .conftest import flat_csv
 
 
 async def test_one_json_report_is_accepted_and_published(http_intake, outbox, residents):

@@ -11,9 +11,13 @@ from vroeg_contracts.partner_report import Category, PartnerReportV1
 from vroeg_runtime.logs import redact_text
 
 TODAY = date(2026, 11, 26)
-PARTNERS = {"eigen-haard": Partner("eigen-haard", "Eigen Haard", frozenset({Category.RENT}), "0" * 64),
-            "waternet": Partner("waternet", "Waternet", frozenset({Category.WATER}), "1" * 64)}
-CONTEXT = ValidationContext(PARTNERS, frozenset({"0437"}), TODAY, redact_text)
+# An installation for Ouder-Amstel (0437) and Amstelveen (0362): eigen-haard and waternet are
+# registered for Ouder-Amstel only, vgz for both.
+PARTNERS = {"eigen-haard": Partner("eigen-haard", "Eigen Haard", frozenset({Category.RENT}), "0" * 64,
+                                   frozenset({"0437"})),
+            "waternet": Partner("waternet", "Waternet", frozenset({Category.WATER}), "1" * 64, frozenset({"0437"})),
+            "vgz": Partner("vgz", "VGZ", frozenset({Category.HEALTH_INSURANCE}), "2" * 64, frozenset({"0437", "0362"}))}
+CONTEXT = ValidationContext(PARTNERS, frozenset({"0437", "0362"}), TODAY, redact_text)
 
 
 def report(**changes):
@@ -40,10 +44,15 @@ def flat(data):
     return {k: v for k, v in data.items() if k not in ("arrears", "client")} | data["arrears"] | data["client"]
 
 
-def fields_of(data, sender="eigen-haard"):
+def reasons_of(data, sender="eigen-haard"):
+    """The reasons of a rejection, by field."""
     result = validate_report(data, sender=sender, context=CONTEXT)
     assert isinstance(result, list), "expected a rejection"
-    return {error.field for error in result}
+    return {error.field: error.reason for error in result}
+
+
+def fields_of(data, sender="eigen-haard"):
+    return set(reasons_of(data, sender))
 
 
 def valid(data, sender="eigen-haard") -> PartnerReportV1:
@@ -88,6 +97,8 @@ BAD = [
     ("an unknown status", {"arrears__status": "paid"}, "arrears.status"),
     ("a municipality code of three digits", {"arrears__municipality_code": "437"}, "arrears.municipality_code"),
     ("a municipality not served", {"arrears__municipality_code": "0363"}, "arrears.municipality_code"),
+    ("a municipality the partner does not report for", {"arrears__municipality_code": "0362"},
+     "arrears.municipality_code"),
     ("another partner's id", {"partner_id": "waternet"}, "partner_id"),
     ("a partner id that is no slug", {"partner_id": "Eigen Haard"}, "partner_id"),
     ("a phone number too short", {"client__phone": "12"}, "client.phone"),
@@ -119,6 +130,40 @@ def test_every_problem_is_named_at_once():
     data = report(client__postcode="0000 XX", arrears__category="water", arrears__municipality_code="0363",
                   client__bsn="123456789")
     assert fields_of(data) == {"client.postcode", "arrears.category", "arrears.municipality_code", "client.bsn"}
+
+
+def test_a_partner_reports_only_for_the_municipalities_it_is_registered_with():
+    data = report(partner_id="waternet", arrears__category="water", arrears__municipality_code="0362")
+    assert reasons_of(data, sender="waternet") == {
+        "arrears.municipality_code": "partner 'waternet' does not report for municipality 0362 (it reports for 0437)"}
+    assert valid(report(partner_id="waternet", arrears__category="water"), sender="waternet")
+
+
+def test_a_partner_registered_with_both_municipalities_reports_for_either():
+    for municipality in ("0437", "0362"):
+        data = report(partner_id="vgz", arrears__category="health_insurance", arrears__municipality_code=municipality)
+        assert valid(data, sender="vgz").arrears.municipality_code == municipality
+    assert reasons_of(report(partner_id="vgz", arrears__category="health_insurance",
+                             arrears__municipality_code="0363"), sender="vgz") == {
+        "arrears.municipality_code": "municipality 0363 is not served by this installation"}
+
+
+def test_a_municipality_the_installation_does_not_serve_is_named_as_such_whoever_sends_it():
+    # Not served at all is the reason, not the partner's registration: the municipality must be added first.
+    assert reasons_of(report(arrears__municipality_code="0363")) == {
+        "arrears.municipality_code": "municipality 0363 is not served by this installation"}
+    unserved = ValidationContext(PARTNERS, frozenset({"0437"}), TODAY, redact_text)
+    result = validate_report(report(partner_id="vgz", arrears__category="health_insurance",
+                                    arrears__municipality_code="0362"), sender="vgz", context=unserved)
+    assert [(e.field, e.reason) for e in result] == [
+        ("arrears.municipality_code", "municipality 0362 is not served by this installation")]
+
+
+def test_the_municipality_is_checked_for_the_sending_partner_not_the_claimed_one():
+    # vgz may report for Amstelveen, eigen-haard may not: a report claiming to be vgz's changes nothing.
+    data = report(partner_id="vgz", arrears__municipality_code="0362")
+    assert reasons_of(data)["arrears.municipality_code"] == (
+        "partner 'eigen-haard' does not report for municipality 0362 (it reports for 0437)")
 
 
 def test_a_report_that_is_not_an_object_is_refused():

@@ -124,9 +124,22 @@ def _installation_errors(data: dict[str, Any], sender: str, context: ValidationC
         allowed = ", ".join(sorted(partner.categories))
         errors.append(FieldError("arrears.category", f"partner {sender!r} may not report {category!r} (allowed: {allowed})"))
     municipality = _raw_value(data, "arrears", "municipality_code")
-    if isinstance(municipality, str) and re.fullmatch(r"\d{4}", municipality) and municipality not in context.municipalities:
-        errors.append(FieldError("arrears.municipality_code", f"municipality {municipality} is not served by this installation"))
+    if isinstance(municipality, str) and re.fullmatch(r"\d{4}", municipality):
+        errors += _municipality_errors(municipality, partner, context)
     return errors
+
+
+def _municipality_errors(municipality: str, partner: Partner | None, context: ValidationContext) -> list[FieldError]:
+    """A report is for a municipality this installation serves and its partner is registered with:
+    on a shared installation, one municipality's partner may not report another's residents."""
+    if municipality not in context.municipalities:
+        reason = f"municipality {municipality} is not served by this installation"
+    elif partner is not None and municipality not in partner.municipalities:
+        registered = ", ".join(sorted(partner.municipalities))
+        reason = f"partner {partner.id!r} does not report for municipality {municipality} (it reports for {registered})"
+    else:
+        return []
+    return [FieldError("arrears.municipality_code", reason)]
 
 
 def _raw_value(data: dict[str, Any], group: str, name: str) -> Any:
