@@ -81,3 +81,52 @@ def test_the_follow_up_letter_repeats_the_essentials(words):
                                               (timedelta(days=365), "1 jaar"), (timedelta(days=14), "14 dagen")])
 def test_retention_is_said_in_plain_words(period, text):
     assert dutch_duration(period) == text
+
+
+# Each municipality's letters name its own data protection officer and how to reach them (AVG art. 14(1)(b)).
+WRITERS = {code: LetterWriter(OutreachSettings().templates_dir, code) for code in ("0437", "0362")}
+
+
+def rendered(code: str, kind: str) -> str:
+    text = WRITERS[code].render_text(kind, contact=RESIDENT, signals=SIGNALS, sent_on=date(2025, 3, 3),
+                                     reference="AB12CD34", next_step="call")
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("kind", ["first_letter", "follow_up_letter"])
+@pytest.mark.parametrize(("code", "other"), [("0437", "0362"), ("0362", "0437")])
+def test_the_letter_names_the_municipalitys_own_data_protection_officer(code, other, kind):
+    text = rendered(code, kind)
+    own, theirs = WRITERS[code].profile, WRITERS[other].profile
+    assert own.dpo_name in text and own.dpo_email in text
+    assert "functionaris gegevensbescherming" in text
+    for way in (own.dpo_phone, own.dpo_address):
+        if way:
+            assert way in text
+    assert theirs.dpo_email not in text and theirs.dpo_name not in text
+
+
+def test_the_first_letter_as_pdf_names_the_data_protection_officer():
+    text = pdf_text("first_letter", "call")
+    assert "functionaris gegevensbescherming van de gemeente Ouder-Amstel" in text
+    assert "privacy@ouder-amstel.nl" in text
+
+
+@pytest.mark.parametrize("kind", ["first_letter", "follow_up_letter"])
+def test_amstelveens_letters_have_their_own_sender_signature_and_wording(kind):
+    amstelveen, ouder_amstel = rendered("0362", kind), rendered("0437", kind)
+    assert amstelveen.startswith("Gemeente Amstelveen Team Vroeg Eropaf Amstelveen Postbus 4 1180 BA Amstelveen")
+    assert "Amstelveen, 3 maart 2025" in amstelveen
+    assert "Telefoon: 14 020" in amstelveen and "www.amstelveen.nl/geldzorgen" in amstelveen
+    assert amstelveen.rstrip().endswith("Team Vroeg Eropaf Amstelveen namens het college van burgemeester en"
+                                        " wethouders van Amstelveen")
+    assert "Ouder-Amstel" not in amstelveen and "Amstelveen" not in ouder_amstel
+    # The same facts the design asks for, in Amstelveen's own words.
+    for words in ("woningcorporatie Eigen Haard", "Wgs", "na 6 maanden", "AVG, artikel 14"):
+        assert words in amstelveen
+    assert amstelveen.split("Beste")[1][:200] != ouder_amstel.split("Beste")[1][:200]
+
+
+def test_ymere_has_a_display_name_in_both_municipalities():
+    for writer in WRITERS.values():
+        assert writer.partner_name("ymere") == "woningcorporatie Ymere"

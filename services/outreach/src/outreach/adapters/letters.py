@@ -1,8 +1,8 @@
-"""Letters: a Jinja2 template per municipality, rendered to text and then to PDF with fpdf2."""
+"""Letters: a Jinja2 template per municipality, rendered to text and then to PDF with fpdf2. The
+municipality's facts come from its municipality.toml, checked at load (adapters/municipalities.py)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import ContactDetails
+
+from .municipalities import PROFILE_FILE, profile_of, read_settings
 
 # Plain Dutch names of what each category is, for the letter.
 CATEGORY_IN_DUTCH: dict[Category, str] = {
@@ -64,7 +66,11 @@ def dutch_duration(period: timedelta) -> str:
 class LetterWriter:
     def __init__(self, templates_dir: Path, municipality_code: str, *, retention: timedelta = timedelta(days=180)) -> None:
         self._dir = templates_dir / municipality_code
-        self.municipality: dict[str, Any] = tomllib.loads((self._dir / "municipality.toml").read_text())
+        path = self._dir / PROFILE_FILE
+        self.municipality: dict[str, Any] = read_settings(path)
+        # Checked now, so a municipality without (say) its data protection officer stops the start-up
+        # instead of failing the first letter.
+        self.profile = profile_of(municipality_code, self.municipality, path)
         self.retention = dutch_duration(retention)
         self._env = Environment(loader=FileSystemLoader(self._dir), undefined=StrictUndefined, autoescape=False,
                                 keep_trailing_newline=True)
@@ -88,7 +94,7 @@ class LetterWriter:
         return self._env.get_template(f"{kind}.txt.j2").render(
             municipality=self.municipality, recipient=recipient, sent_on=dutch_date(sent_on), reference=reference,
             partners_sentence=join_dutch(partners), partners_short=join_dutch(partners), next_step=next_step,
-            urgent=urgent, retention=self.retention,
+            urgent=urgent, retention=self.retention, privacy=self.profile,
             holds_phone=bool(contact.phone), holds_email=bool(contact.email), holds_bsn=bool(contact.bsn),
             signals=[{"partner": self.partner_name(s.partner_id), "kind": CATEGORY_IN_DUTCH[s.category],
                       "amount": s.amount.replace(".", ",") if s.amount else None,
@@ -125,4 +131,4 @@ def to_pdf(text: str, *, title: str) -> bytes:
 def load_writers(templates_dir: Path, retention: timedelta) -> dict[str, LetterWriter]:
     """A letter writer per municipality that has a folder (with municipality.toml) in `templates_dir`."""
     return {d.name: LetterWriter(templates_dir, d.name, retention=retention)
-            for d in sorted(templates_dir.iterdir()) if (d / "municipality.toml").exists()}
+            for d in sorted(templates_dir.iterdir()) if (d / PROFILE_FILE).exists()}

@@ -1,10 +1,12 @@
 """Mail channels for letters. Sending is idempotent by letter id, because the schedule may retry a
-letter whose sending was interrupted before it was recorded."""
+letter whose sending was interrupted before it was recorded. Erasing a channel's copies is
+idempotent too, so an erasure that is done again (after a rollback) simply finishes."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 from typing import Protocol
 
@@ -18,6 +20,15 @@ class Mailbox(Protocol):
     async def copy_of(self, letter_id: uuid.UUID, *, municipality_code: str, delivered_to: str) -> bytes | None:
         """The letter as it was sent, for the case page; None when the channel keeps no copy."""
 
+    async def erase(self, letter_ids: Collection[uuid.UUID], *, municipality_code: str) -> int:
+        """Delete the channel's copies of these letters (ids it never saw are no error); how many it deleted."""
+
+
+def letter_id_of(task_id: uuid.UUID) -> uuid.UUID:
+    """A letter's id, derived from the schedule row that sends it: a send interrupted before it was
+    recorded is repeated under the same id, and erasure finds a file even without a letter row."""
+    return uuid.uuid5(task_id, "letter")
+
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write a file so that a crash never leaves half of it: write aside, then rename."""
@@ -25,6 +36,17 @@ def write_atomically(target: Path, data: bytes) -> None:
     temporary = target.with_name(target.name + ".part")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+
+
+def remove_file(target: Path) -> bool:
+    """Delete a file `write_atomically` wrote, and any half-written copy beside it. True when the file
+    was there; a file already gone is no error (erasure may run twice)."""
+    target.with_name(target.name + ".part").unlink(missing_ok=True)
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 class FolderMailbox:
@@ -42,6 +64,9 @@ class FolderMailbox:
         # Read from where this folder puts it, never from the stored reference as a path.
         target = self.folder / municipality_code / f"{letter_id}.pdf"
         return target.read_bytes() if target.is_file() else None
+
+    async def erase(self, letter_ids: Collection[uuid.UUID], *, municipality_code: str) -> int:
+        return sum(remove_file(self.folder / municipality_code / f"{letter_id}.pdf") for letter_id in letter_ids)
 
 
 class PrintHouseMailbox:
@@ -67,3 +92,8 @@ class PrintHouseMailbox:
         response = await self._client.get(f"{self._base_url}/letters/{letter_id}",
                                           headers={"Authorization": f"Bearer {self._api_key}"})
         return response.content if response.status_code == 200 else None
+
+    async def erase(self, letter_ids: Collection[uuid.UUID], *, municipality_code: str) -> int:
+        # Nothing of ours to delete: the letter left as paper; the print house keeps its copy only as
+        # long as its processing agreement with the municipality allows.
+        return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
-from .mail import write_atomically
+from .mail import remove_file, write_atomically
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class ReferralSink(Protocol):
     async def send(self, request_id: uuid.UUID, package: dict[str, Any], *, municipality_code: str) -> str:
         """Deliver a referral package; return a reference to where it went. Idempotent by request id."""
 
+    async def erase(self, request_ids: Collection[uuid.UUID], *, municipality_code: str) -> int:
+        """Delete the channel's copies of these packages (ids it never saw are no error); how many it deleted."""
+
 
 class FolderReferrals:
     """The default: each package lands as a JSON file, written atomically, named by its request id."""
@@ -69,3 +73,6 @@ class FolderReferrals:
         target = self.folder / municipality_code / f"{request_id}.json"
         write_atomically(target, json.dumps(package, ensure_ascii=False, indent=2).encode())
         return str(target)
+
+    async def erase(self, request_ids: Collection[uuid.UUID], *, municipality_code: str) -> int:
+        return sum(remove_file(self.folder / municipality_code / f"{request_id}.json") for request_id in request_ids)

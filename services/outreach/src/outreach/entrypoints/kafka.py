@@ -50,7 +50,7 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
                  result=result)
 
     async def on_erasure_requested(uow: UnitOfWork, envelope: Envelope[ErasureRequested]) -> None:
-        deleted = await erase(uow, envelope)
+        deleted = await erase(uow, envelope, deps)
         log.info("household_erased", request_id=str(envelope.payload.request_id), rows=sum(deleted.values()))
 
     # One consumer group per subscription, so a rebalance of one never stalls the others. The group

@@ -58,7 +58,7 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
 
     async def sweep_retention() -> None:
         async with pooled_unit_of_work(runtime.db) as uow:
-            await sweep_expired(uow, deps.settings.retention)
+            await sweep_expired(uow, deps)
 
     runtime.loops.append(run_schedule)
     runtime.every(deps.settings.retention_sweep_seconds, sweep_retention, name="retention")

@@ -4,7 +4,6 @@ case's next contact is planned: a call, a visit or a second letter (`domain/plan
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from vroeg_contracts.partner_report import Category
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.letters import LetterSignal, to_pdf
+from ..adapters.mail import letter_id_of
 from ..adapters.repository import CaseRepository
 from ..adapters.schedule import DueTask, Schedule
 from ..config import SERVICE
@@ -28,7 +28,7 @@ async def send_letter(uow: UnitOfWork, case: Case, task: DueTask, deps: Outreach
     cases = CaseRepository(uow.conn)
     # The letter id derives from the task, so a send interrupted before it was recorded is resent
     # under the same id, and the mailbox treats it as the same letter.
-    letter_id = uuid.uuid5(task.task_id, "letter")
+    letter_id = letter_id_of(task.task_id)
     sent_at = datetime.now(UTC)
     first = task.step is Step.FIRST_LETTER
     planned = after_first_letter(OutreachAction(case.action), sent_at, case.has_phone, rules) if first else None
