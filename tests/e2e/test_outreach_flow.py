@@ -102,7 +102,7 @@ async def test_letters_calls_visits_and_the_ddas_delivery_of_a_run(stack, reside
         assert listed[case["no_phone"]] == "Huisbezoek"
 
         # Visits off at run time: the next household without a phone gets a second letter instead.
-        switched = await api.put("/v1/admin/visits", json={"enabled": False}, headers=ADMIN)
+        switched = await api.put("/v1/admin/visits/0437", json={"enabled": False}, headers=ADMIN)
         assert switched.status_code == 200 and switched.json()["enabled"] is False
         await bus.send_reports([(r["partner_id"], r) for r in reports["visits_off"]])
         off_ids = {r["report_id"] for r in reports["visits_off"]}
@@ -180,5 +180,5 @@ async def test_letters_calls_visits_and_the_ddas_delivery_of_a_run(stack, reside
         assert kpi["total"]["cases"] >= 4 and kpi["total"]["help_accepted"] >= 1
         assert kpi["total"]["signals_not_picked_up"] >= 1
     finally:
-        await api.put("/v1/admin/visits", json={"enabled": True}, headers=ADMIN)
+        await api.put("/v1/admin/visits/0437", json={"enabled": True}, headers=ADMIN)
         await api.aclose()

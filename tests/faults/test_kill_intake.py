@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 from vroeg_contracts import topics
 from vroeg_devtools import bus
-from vroeg_devtools.synthetic import PARTNERS
+from vroeg_devtools.synthetic import MUNICIPALITIES, PARTNERS
 
 VALID, INVALID, RESENT = 2_700, 150, 150
 KILL_AT = (0.25, 0.6)  # fractions of the distinct reports handled when intake is killed
@@ -33,7 +33,7 @@ async def wait_for(condition, *, timeout: float, what: str, log=lambda: "") -> N
 
 
 async def test_killing_intake_mid_stream_loses_and_doubles_nothing(stack, residents, admin_pools):
-    run, partners = residents.run, sorted(PARTNERS)
+    run, partners = residents.run, sorted(MUNICIPALITIES["0437"].partners)
     valid, invalid = [], []
     for number in range(VALID + INVALID):
         partner = partners[number % len(partners)]

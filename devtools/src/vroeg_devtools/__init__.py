@@ -1,1 +1,1 @@
-"""Developer tools: synthetic Ouder-Amstel data, the stack of service processes, Kafka helpers, the demo."""
+"""Developer tools: synthetic Ouder-Amstel and Amstelveen data, the stack of service processes, Kafka helpers, the demo."""

@@ -34,7 +34,7 @@ from vroeg_contracts.partner_report import today_in_amsterdam
 
 from . import bench_floor, bus
 from .stack import Stack
-from .synthetic import PARTNERS
+from .synthetic import MUNICIPALITIES, PARTNERS
 
 BASELINE_TOPIC = "vroeg.bench.baseline.v1"
 DECISION_TYPES = {"HouseholdAtRisk", "SignalNotPickedUp"}
@@ -45,7 +45,7 @@ def reports(count: int, run: str, seed: int, postcode_letters: str = "AB") -> li
     so each yields exactly one HouseholdAtRisk or SignalNotPickedUp. Each phase of a run uses its own
     postcode letters: a household key is over the address, so phases never share a household."""
     rng = random.Random(seed)
-    partners = sorted(PARTNERS)
+    partners = sorted(MUNICIPALITIES["0437"].partners)  # those that report for Ouder-Amstel
     today = today_in_amsterdam()
     out = []
     for i in range(count):

@@ -1,4 +1,6 @@
-"""The demo: a month of synthetic Ouder-Amstel signals through all four services on the real platform.
+"""The demo: a month of synthetic signals in Ouder-Amstel and Amstelveen through all four services on
+the real platform. One installation serves both municipalities, each with its own policy, letters,
+switches and team; Gemeentebelastingen Amstelland and the health insurers report for both.
 
 It starts the services, feeds the reports, waits until every report is answered and every case has
 taken its steps, adds demo sign-ins for the team's workplace (outreach's /werk), prints a summary,
@@ -25,7 +27,7 @@ from vroeg_contracts.partner_report import today_in_amsterdam
 
 from . import bus
 from .stack import ServiceProcess, Stack
-from .synthetic import month_of_signals
+from .synthetic import MUNICIPALITIES, month_of_signals
 
 BAD_REPORTS = [
     # Two reports a partner gets back, with reasons: an impossible postcode, and not JSON at all.
@@ -35,18 +37,27 @@ BAD_REPORTS = [
                   "client": {"surname": "Test", "street": "Dorpsstraat", "house_number": 1, "postcode": "0000 XX",
                              "city": "Ouderkerk aan de Amstel"}}),
     ("vgz", b"this is not json"),
+    # Ymere is registered for Amstelveen only: a report for Ouder-Amstel goes back with the reason.
+    ("ymere", {"report_id": "not-our-municipality", "partner_id": "ymere",
+               "arrears": {"category": "rent", "municipality_code": "0437", "signal_date": "2026-01-05",
+                           "status": "open", "amount": "640.00", "arrears_since": "2025-11-01"},
+               "client": {"surname": "Test", "street": "Dorpsstraat", "house_number": 2, "postcode": "1191 BK",
+                          "city": "Ouderkerk aan de Amstel"}}),
 ]
+REJECTING_PARTNERS = ("waternet", "vgz", "ymere")
 
-# Sign-ins for the workplace: one account per role, and a second caseworker so that the team leader
-# has a colleague to hand a case to. Demo passwords, for a private platform on this machine only.
-DEMO_MUNICIPALITY = "0437"  # Ouder-Amstel
+# Sign-ins for the workplace: one account per role, a second caseworker in Ouder-Amstel so that the
+# team leader has a colleague to hand a case to, and a caseworker in Amstelveen. The team leader,
+# auditor and admin work for the region (both). Demo passwords, for a private platform on this machine only.
+REGION = ("0437", "0362")  # Ouder-Amstel, Amstelveen
 DEMO_STAFF = (
-    # role, username, display name, password
-    ("caseworker", "demo.medewerker", "Demo Medewerker", "demo-wachtwoord-medewerker"),
-    ("caseworker", "demo.medewerker2", "Demo Medewerker Twee", "demo-wachtwoord-medewerker2"),
-    ("supervisor", "demo.teamleider", "Demo Teamleider", "demo-wachtwoord-teamleider"),
-    ("auditor", "demo.auditor", "Demo Auditor", "demo-wachtwoord-auditor"),
-    ("admin", "demo.beheer", "Demo Beheerder", "demo-wachtwoord-beheer"),
+    # role, username, display name, password, municipalities
+    ("caseworker", "demo.medewerker", "Demo Medewerker", "demo-wachtwoord-medewerker", ("0437",)),
+    ("caseworker", "demo.medewerker2", "Demo Medewerker Twee", "demo-wachtwoord-medewerker2", ("0437",)),
+    ("caseworker", "demo.amstelveen", "Demo Medewerker Amstelveen", "demo-wachtwoord-amstelveen", ("0362",)),
+    ("supervisor", "demo.teamleider", "Demo Teamleider", "demo-wachtwoord-teamleider", REGION),
+    ("auditor", "demo.auditor", "Demo Auditor", "demo-wachtwoord-auditor", REGION),
+    ("admin", "demo.beheer", "Demo Beheerder", "demo-wachtwoord-beheer", REGION),
 )
 
 
@@ -59,8 +70,11 @@ async def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     stack.start()
     try:
-        reports = month_of_signals(seed=args.seed, today=today_in_amsterdam(), reports=args.reports,
-                                   run=f"demo-{uuid.uuid4().hex[:8]}")
+        run_id = uuid.uuid4().hex[:8]
+        counts = {"0437": args.reports, "0362": args.reports_amstelveen}
+        reports = [pair for code, count in counts.items()
+                   for pair in month_of_signals(seed=args.seed + int(code), today=today_in_amsterdam(), reports=count,
+                                                run=f"demo-{run_id}-{code}", municipality_code=code)]
         sent = await bus.send_reports([*reports, *BAD_REPORTS])
         print(f"Sent {sent} reports from {len({p for p, _ in reports})} partners; waiting for every one to be handled ...")
         report_ids = {body["report_id"] for _, body in reports}
@@ -72,9 +86,11 @@ async def run(args: argparse.Namespace) -> int:
             stack.stop()
     letters = sorted(letters_dir.rglob("*.pdf"))
     print()
-    print("Vroeg demo: a month of signals in Ouder-Amstel")
+    print("Vroeg demo: a month of signals in Ouder-Amstel and Amstelveen")
     print(f"  reports in              {sent}  (accepted {summary['accepted']}, returned to the partner {summary['rejected']})")
     print(f"  households at risk      {summary['at_risk']}  (escalated later: {summary['escalated']})")
+    for code, place in MUNICIPALITIES.items():
+        print(f"    {place.name:<21} {summary['at_risk_in'][code]} at risk, {summary['letters_in'][code]} letters")
     for status, count in sorted(summary["not_picked_up"].items()):
         print(f"  not picked up           {count}  {status}")
     print(f"  letters sent            {summary['letters']}  (follow-up letters: {summary['follow_ups']})")
@@ -102,9 +118,9 @@ def add_demo_staff(outreach: ServiceProcess) -> str | None:
     """Adds the demo sign-ins with outreach's own command (`python -m outreach staff add`), against
     the database the running service uses. Returns what went wrong, or None."""
     env = {**os.environ, **outreach.env}  # as the service was started (OUTREACH_DATABASE_URL, ...)
-    for role, username, name, password in DEMO_STAFF:
+    for role, username, name, password, municipalities in DEMO_STAFF:
         command = [sys.executable, "-m", "outreach", "staff", "add", username, "--name", name, "--role", role,
-                   "--municipality", DEMO_MUNICIPALITY, "--password-stdin"]
+                   *(arg for code in municipalities for arg in ("--municipality", code)), "--password-stdin"]
         try:
             done = subprocess.run(command, input=f"{password}\n", env=env, capture_output=True, text=True,
                                   timeout=60, check=False)
@@ -117,9 +133,12 @@ def add_demo_staff(outreach: ServiceProcess) -> str | None:
 
 
 def sign_in_table() -> str:
-    rows = [("role", "username", "password"), *((role, user, password) for role, user, _, password in DEMO_STAFF)]
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    return "\n".join(f"  {role.ljust(widths[0])}  {user.ljust(widths[1])}  {password}" for role, user, password in rows)
+    rows = [("role", "username", "password", "municipalities"),
+            *((role, user, password, ", ".join(MUNICIPALITIES[c].name for c in codes))
+              for role, user, _, password, codes in DEMO_STAFF)]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(f"  {role.ljust(widths[0])}  {user.ljust(widths[1])}  {password.ljust(widths[2])}  {codes}"
+                     for role, user, password, codes in rows)
 
 
 async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) -> dict:
@@ -128,7 +147,7 @@ async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) 
         until=lambda rs: {e["payload"]["report_id"] for e in bus.events(rs)} >= report_ids)
     signal_ids = {e["payload"]["signal_id"] for e in bus.events(accepted) if e["payload"]["report_id"] in report_ids}
     rejected = 0
-    for partner in ("waternet", "vgz"):
+    for partner in REJECTING_PARTNERS:
         rejected += len(await bus.read_topic(topics.partner_rejections(partner), until=lambda rs: len(rs) > 0,
                                              timeout=timeout))
 
@@ -154,11 +173,13 @@ async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) 
                    if e["payload"].get("case_id") in case_ids]
     kinds = Counter(e["event_type"] if e["event_type"] != "LetterSent" else f"letter:{e['payload']['letter_kind']}"
                     for e in case_events)
+    at_risk_in = Counter(e["municipality_code"] for e in at_risk)
+    letters_in = Counter(e["municipality_code"] for e in case_events if e["event_type"] == "LetterSent")
     return {
         "accepted": len(signal_ids), "rejected": rejected, "at_risk": len(at_risk), "escalated": len(escalated),
         "not_picked_up": Counter(e["payload"]["ddas_status"] for e in ours if e["event_type"] == "SignalNotPickedUp"),
         "letters": kinds["letter:first"] + kinds["letter:follow_up"], "follow_ups": kinds["letter:follow_up"],
-        "calls": kinds["CallDue"], "visits": kinds["VisitDue"],
+        "calls": kinds["CallDue"], "visits": kinds["VisitDue"], "at_risk_in": at_risk_in, "letters_in": letters_in,
     }
 
 
@@ -169,7 +190,8 @@ def _mentions(envelope: dict, signal_ids: set[str]) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reports", type=int, default=60)
+    parser.add_argument("--reports", type=int, default=60, help="reports for Ouder-Amstel")
+    parser.add_argument("--reports-amstelveen", type=int, default=40, help="reports for Amstelveen")
     parser.add_argument("--seed", type=int, default=437)
     parser.add_argument("--letters", default="out/letters", help="folder the letters are written to")
     parser.add_argument("--call-delay", default="PT5S", help="ISO-8601 delay from letter to call (P7D in production)")

@@ -149,11 +149,12 @@ class Residents:
 
     def report(self, partner: str, category: str, client: dict[str, Any], *, days_ago: int = 1,
                days_in_arrears: int = 60, status: str = "open", crisis: bool = False, report_id: str | None = None,
-               amount: str = "250.00") -> dict[str, Any]:
+               amount: str = "250.00", municipality_code: str = "0437") -> dict[str, Any]:
         self.count += 1
         signal_date = today_in_amsterdam() - timedelta(days=days_ago)
         return {"report_id": report_id or f"t-{self.run}-{self.count}", "partner_id": partner,
-                "arrears": {"category": category, "municipality_code": "0437", "signal_date": signal_date.isoformat(),
+                "arrears": {"category": category, "municipality_code": municipality_code,
+                            "signal_date": signal_date.isoformat(),
                             "status": status, "amount": amount,
                             "arrears_since": (signal_date - timedelta(days=days_in_arrears)).isoformat(),
                             "crisis": crisis},

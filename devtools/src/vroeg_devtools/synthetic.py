@@ -1,4 +1,5 @@
-"""Synthetic partner reports for Ouder-Amstel: plausible households, some in trouble on several fronts."""
+"""Synthetic partner reports for Ouder-Amstel and Amstelveen: plausible households, some in trouble on
+several fronts, reported by the partners registered for their municipality."""
 
 from __future__ import annotations
 
@@ -7,18 +8,38 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-# Partners of the pilot and what they report.
+# The partners and what they report.
 PARTNERS: dict[str, str] = {
     "eigen-haard": "rent",
     "zilveren-kruis": "health_insurance",
     "vgz": "health_insurance",
     "gemeentebelastingen-amstelland": "municipal_tax",
     "waternet": "water",
+    "ymere": "rent",
 }
 STREETS = [("Dorpsstraat", "1191 BK", "Ouderkerk aan de Amstel"), ("Amstelzijde", "1184 TZ", "Ouderkerk aan de Amstel"),
            ("Rijksstraatweg", "1191 HZ", "Ouderkerk aan de Amstel"), ("Burgemeester Stramanweg", "1191 CA", "Ouderkerk aan de Amstel"),
            ("Rijnstraat", "1115 AB", "Duivendrecht"), ("Dorpsplein", "1115 GT", "Duivendrecht"),
            ("Van der Madeweg", "1114 BD", "Duivendrecht"), ("Kerkstraat", "1191 JB", "Ouderkerk aan de Amstel")]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    streets: list[tuple[str, str, str]]
+    partners: tuple[str, ...]  # those registered to report for it (services/intake/config/partners.toml)
+    landlord: str  # the housing corporation, which sends the eviction notice of the demo's crisis
+
+
+MUNICIPALITIES: dict[str, Municipality] = {
+    "0437": Municipality("Ouder-Amstel", STREETS, ("eigen-haard", "gemeentebelastingen-amstelland", "vgz", "waternet",
+                                                   "zilveren-kruis"), "eigen-haard"),
+    "0362": Municipality("Amstelveen", [
+        ("Stadsplein", "1181 ZM", "Amstelveen"), ("Van der Hooplaan", "1185 LN", "Amstelveen"),
+        ("Keizer Karelweg", "1185 HL", "Amstelveen"), ("Bovenkerkerweg", "1187 XA", "Amstelveen"),
+        ("Ouderkerkerlaan", "1185 AB", "Amstelveen"), ("Zonnestein", "1181 LS", "Amstelveen")],
+        ("gemeentebelastingen-amstelland", "vgz", "ymere", "zilveren-kruis"), "ymere"),
+}
 SURNAMES = [("", "Jansen"), ("de", "Vries"), ("", "Çelik"), ("", "d'Hondt"), ("van", "Dijk"), ("", "Öztürk"),
             ("", "El Amrani"), ("", "Bakker"), ("", "Nguyễn"), ("van der", "Berg"), ("", "Kowalczyk"), ("", "Visser")]
 INITIALS = ["A.", "B.J.", "C.", "D.M.", "E.", "F.", "G.H.", "J.", "K.", "L.", "M.A.", "N.", "S.", "T."]
@@ -60,8 +81,9 @@ class Household:
         return client
 
 
-def household(rng: random.Random, number: int, *, phone: bool) -> Household:
-    street, postcode, city = rng.choice(STREETS)
+def household(rng: random.Random, number: int, *, phone: bool,
+              streets: list[tuple[str, str, str]] = STREETS) -> Household:
+    street, postcode, city = rng.choice(streets)
     prefix, surname = rng.choice(SURNAMES)
     return Household(street=street, house_number=number, postcode=postcode, city=city, prefix=prefix,
                      surname=surname, initials=rng.choice(INITIALS),
@@ -71,11 +93,12 @@ def household(rng: random.Random, number: int, *, phone: bool) -> Household:
 
 
 def report(rng: random.Random, run: str, seq: int, partner: str, home: Household, signal_date: date, *,
-           days_in_arrears: int, crisis: bool = False) -> dict[str, Any]:
+           days_in_arrears: int, crisis: bool = False, municipality_code: str = "0437") -> dict[str, Any]:
     return {
         "report_id": f"{run}-{seq:05d}",
         "partner_id": partner,
-        "arrears": {"category": PARTNERS[partner], "municipality_code": "0437", "signal_date": signal_date.isoformat(),
+        "arrears": {"category": PARTNERS[partner], "municipality_code": municipality_code,
+                    "signal_date": signal_date.isoformat(),
                     "status": "open", "amount": f"{rng.randint(40, 2400)}.{rng.randint(0, 99):02d}",
                     "arrears_since": (signal_date - timedelta(days=days_in_arrears)).isoformat(),
                     "crisis": crisis, "warm_handover": rng.random() < 0.05},
@@ -84,21 +107,26 @@ def report(rng: random.Random, run: str, seq: int, partner: str, home: Household
 
 
 def month_of_signals(*, seed: int, today: date, reports: int = 60, multi_households: int = 6,
-                     run: str | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """About a month of (partner_id, report) pairs, oldest first. `run` makes report ids and house
-    numbers unique per run, so runs never collide on idempotency keys or households."""
+                     run: str | None = None, municipality_code: str = "0437") -> list[tuple[str, dict[str, Any]]]:
+    """About a month of (partner_id, report) pairs of one municipality, oldest first. `run` makes
+    report ids and house numbers unique per run, so runs never collide on idempotency keys or households."""
     rng = random.Random(seed)
     run = run or f"demo{seed}"
+    place = MUNICIPALITIES[municipality_code]
     base_number = rng.randint(1, 400) * 10
     out: list[tuple[date, str, dict[str, Any]]] = []
     seq = 0
     number = base_number
-    partners = sorted(PARTNERS)
+    partners = sorted(place.partners)
 
     def next_home(phone: bool) -> Household:
         nonlocal number
         number += 1
-        return household(rng, number, phone=phone)
+        return household(rng, number, phone=phone, streets=place.streets)
+
+    def make(partner: str, home: Household, day: date, *, days_in_arrears: int, crisis: bool = False) -> dict[str, Any]:
+        return report(rng, run, seq, partner, home, day, days_in_arrears=days_in_arrears, crisis=crisis,
+                      municipality_code=municipality_code)
 
     # Households with two or more categories: the multiple rule.
     for index in range(multi_households):
@@ -108,12 +136,12 @@ def month_of_signals(*, seed: int, today: date, reports: int = 60, multi_househo
         for offset, partner in enumerate(chosen):
             seq += 1
             day = min(start + timedelta(days=offset * rng.randint(0, 4)), today)
-            out.append((day, partner, report(rng, run, seq, partner, home, day, days_in_arrears=rng.randint(35, 120))))
+            out.append((day, partner, make(partner, home, day, days_in_arrears=rng.randint(35, 120))))
     # One crisis: an eviction notice.
     home = next_home(phone=True)
     seq += 1
     day = today - timedelta(days=rng.randint(1, 10))
-    out.append((day, "eigen-haard", report(rng, run, seq, "eigen-haard", home, day, days_in_arrears=90, crisis=True)))
+    out.append((day, place.landlord, make(place.landlord, home, day, days_in_arrears=90, crisis=True)))
     # The rest: single signals, some below the 30-day threshold, some repeats from the same partner.
     while seq < reports:
         seq += 1
@@ -121,10 +149,10 @@ def month_of_signals(*, seed: int, today: date, reports: int = 60, multi_househo
         day = today - timedelta(days=rng.randint(0, 30))
         home = next_home(phone=rng.random() < 0.7)
         days = rng.choice([10, 20, 35, 45, 60, 90, 120])
-        out.append((day, partner, report(rng, run, seq, partner, home, day, days_in_arrears=days)))
+        out.append((day, partner, make(partner, home, day, days_in_arrears=days)))
         if seq < reports and rng.random() < 0.08:  # the same partner again a week later: a repeat
             seq += 1
             later = min(day + timedelta(days=7), today)
-            out.append((later, partner, report(rng, run, seq, partner, home, later, days_in_arrears=days + 7)))
+            out.append((later, partner, make(partner, home, later, days_in_arrears=days + 7)))
     out.sort(key=lambda item: (item[0], item[2]["report_id"]))
     return [(partner, body) for _, partner, body in out]

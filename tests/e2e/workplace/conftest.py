@@ -28,16 +28,21 @@ AXE = ROOT / "services" / "outreach" / "web" / "node_modules" / "axe-core" / "ax
 PASSWORD = "een lang demo wachtwoord"
 # username: (display name, role, municipalities)
 ACCOUNTS = {
-    "anna": ("Anna de Vries", "caseworker", "0437"),
-    "bram": ("Bram Jansen", "caseworker", "0437"),
-    "sara": ("Sara Bakker", "supervisor", "0437"),
-    "aad": ("Aad Visser", "auditor", "0437"),
-    "eva": ("Eva Smit", "caseworker", "0363"),  # another municipality: Amsterdam
-    "lotte": ("Lotte Mulder", "caseworker", "0437"),  # for the lockout
+    "anna": ("Anna de Vries", "caseworker", ("0437",)),
+    "bram": ("Bram Jansen", "caseworker", ("0437",)),
+    "sara": ("Sara Bakker", "supervisor", ("0437",)),
+    "aad": ("Aad Visser", "auditor", ("0437",)),
+    "eva": ("Eva Smit", "caseworker", ("0362",)),  # another municipality: Amstelveen
+    "rita": ("Rita Kok", "supervisor", ("0437", "0362")),  # the region's team leader
+    "lotte": ("Lotte Mulder", "caseworker", ("0437",)),  # for the lockout
 }
-# The cases the tests work on, by what they are for: (has a phone, crisis)
-HOUSEHOLDS = {"unreached": (True, False), "reached": (True, False), "race": (True, False), "form": (True, False),
-              "crisis": (True, True), "visit": (False, False), "nojs": (True, False)}
+# The cases the tests work on, by what they are for: (has a phone, crisis, municipality)
+HOUSEHOLDS = {"unreached": (True, False, "0437"), "reached": (True, False, "0437"), "race": (True, False, "0437"),
+              "form": (True, False, "0437"), "crisis": (True, True, "0437"), "visit": (False, False, "0437"),
+              "nojs": (True, False, "0437"), "amstelveen": (True, False, "0362")}
+# Who reports several arrears at once in each municipality (a letter, then a call or a visit).
+REPORTERS = {"0437": [("eigen-haard", "rent"), ("vgz", "health_insurance")],
+             "0362": [("ymere", "rent"), ("gemeentebelastingen-amstelland", "municipal_tax")]}
 # The residents of this module live in one postcode area, and the tests look at today's work
 # filtered on it: the platform's database holds other tests' cases too (make test runs them all).
 AREA = "9993"
@@ -88,10 +93,10 @@ async def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 
 def add_accounts() -> None:
-    for username, (name, role, municipality) in ACCOUNTS.items():
+    for username, (name, role, municipalities) in ACCOUNTS.items():
         done = subprocess.run([sys.executable, "-m", "outreach", "staff", "add", username, "--name", name, "--role", role,
-                               "--municipality", municipality, "--password-stdin"], input=PASSWORD + "\n", text=True,
-                              capture_output=True, timeout=120)
+                               *(arg for code in municipalities for arg in ("--municipality", code)),
+                               "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True, timeout=120)
         assert done.returncode == 0, f"staff add {username}: {done.stderr}"
 
 
@@ -102,13 +107,13 @@ async def workplace(platform, tmp_path_factory) -> AsyncIterator[Workplace]:
     stack = Stack(env={"OUTREACH_LETTERS_DIR": str(base / "letters"), "OUTREACH_CALL_DELAY": "PT2S",
                        "OUTREACH_CRISIS_DELAY": "PT2S", "VROEG_JSON_LOGS": "true",
                        "VROEG_TRACE_DIR": str(base / "traces")}, skip_history=True)
-    clients = {name: residents.client(phone=phone, postcode=f"{AREA} ZZ") for name, (phone, _) in HOUSEHOLDS.items()}
+    clients = {name: residents.client(phone=phone, postcode=f"{AREA} ZZ") for name, (phone, *_) in HOUSEHOLDS.items()}
     # Rent and health insurance at once: several arrears, so a letter and then a call (or a visit);
     # a crisis needs one report.
-    reports = {(name, partner): residents.report(partner, category, clients[name], crisis=crisis, amount="412.50")
-               for name, (_, crisis) in HOUSEHOLDS.items()
-               for partner, category in ([("eigen-haard", "rent")] if crisis else
-                                         [("eigen-haard", "rent"), ("vgz", "health_insurance")])}
+    reports = {(name, partner): residents.report(partner, category, clients[name], crisis=crisis, amount="412.50",
+                                                 municipality_code=municipality)
+               for name, (_, crisis, municipality) in HOUSEHOLDS.items()
+               for partner, category in (REPORTERS[municipality][:1] if crisis else REPORTERS[municipality])}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
         try:

@@ -196,6 +196,32 @@ async def test_a_supervisor_switches_visits_off_and_the_pending_visit_becomes_a_
         await expect(page.locator("[data-visits]")).to_have_attribute("data-visits", "aan")
 
 
+async def test_a_regional_supervisor_sees_both_municipalities_and_switches_visits_in_one(workplace: Workplace):
+    page = await workplace.page("rita")
+    await todays_work(page)
+    await expect(row(page, workplace.cases["amstelveen"])).to_have_count(1)
+    await expect(row(page, workplace.cases["unreached"])).to_have_count(1)
+    await page.goto("/werk/sturing")
+    counted = page.locator("[data-counted]")
+    await expect(counted).to_have_attribute("data-counted", re.compile(r"(?=.*Ouder-Amstel)(?=.*Amstelveen)"))
+    await page.locator("#kies-gemeente").select_option("0362")
+    await page.get_by_role("button", name="Toon").click()
+    await expect(counted).to_have_attribute("data-counted", "Gemeente Amstelveen")
+    amstelveen, ouder_amstel = (page.locator(f'form[data-municipality="{code}"]') for code in ("0362", "0437"))
+    await amstelveen.get_by_label("Uit: geplande huisbezoeken worden een vervolgbrief").check()
+    await amstelveen.get_by_role("button", name="Opslaan").click()
+    try:
+        await expect(amstelveen.locator("[data-visits]")).to_have_attribute("data-visits", "uit")
+        await expect(ouder_amstel.locator("[data-visits]")).to_have_attribute("data-visits", "aan")
+    finally:
+        await amstelveen.get_by_label("Aan", exact=True).check()
+        await amstelveen.get_by_role("button", name="Opslaan").click()
+        await expect(amstelveen.locator("[data-visits]")).to_have_attribute("data-visits", "aan")
+    # Another municipality's figures are not found for a supervisor of one.
+    sara = await workplace.page("sara")
+    assert (await sara.goto("/werk/sturing?gemeente=0362")).status == 404
+
+
 async def test_the_core_flow_works_without_javascript(workplace: Workplace):
     case = workplace.cases["nojs"]
     page = await workplace.page(None, javascript=False)
@@ -263,8 +289,12 @@ async def test_refusals(workplace: Workplace):
     taken = await eva.request.post(f"/werk/zaken/{workplace.cases['form']}/oppakken",
                                    form={"csrf_token": await eva.locator("input[name=csrf_token]").first.input_value()})
     assert taken.status == 404
-    await todays_work(eva)
-    await expect(eva.locator("tr[data-case]")).to_have_count(0)
+    await todays_work(eva)  # only her own municipality's case
+    await expect(eva.locator("tr[data-case]")).to_have_count(1)
+    await expect(row(eva, workplace.cases["amstelveen"])).to_have_count(1)
+    assert (await anna.goto(f"/werk/zaken/{workplace.cases['amstelveen']}")).status == 404
+    await todays_work(anna)
+    await expect(row(anna, workplace.cases["amstelveen"])).to_have_count(0)
     # Not signed in: to the sign-in page, and back after it.
     stranger = await workplace.page(None)
     await stranger.goto(f"/werk/zaken/{case}")

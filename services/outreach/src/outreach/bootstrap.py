@@ -15,6 +15,7 @@ from vroeg_runtime.settings import PlatformSettings
 from . import __version__
 from .adapters.letters import LetterWriter, load_writers
 from .adapters.mail import FolderMailbox
+from .adapters.municipalities import load_profiles
 from .adapters.passwords import Passwords
 from .adapters.referrals import FolderReferrals
 from .adapters.staff_directory import StaffDirectory
@@ -44,7 +45,11 @@ def build_dependencies(settings: OutreachSettings, platform: PlatformSettings) -
     if not private_keys:
         raise RuntimeError(f"no outreach private key (outreach-<key id>.key) in {platform.keys_dir}")
     rules = ContactRules(settings.call_delay, settings.crisis_delay, settings.visits_enabled, settings.retry_delay)
+    # Each municipality's team keeps its own calendar, and its size makes the figures per 1,000.
+    profiles = load_profiles(settings.templates_dir)
     return OutreachDependencies(settings=settings, private_keys=private_keys, rules=rules,
+                                closed_days={code: p.closed_days for code, p in profiles.items()},
+                                inhabitants={code: p.inhabitants for code, p in profiles.items()},
                                 writers=letter_writers(settings), mailbox=FolderMailbox(settings.letters_dir),
                                 referrals=FolderReferrals(settings.referrals_dir),
                                 staff=StaffDirectory.load(settings.staff_file), passwords=Passwords(),

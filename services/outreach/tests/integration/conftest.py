@@ -30,8 +30,11 @@ from vroeg_runtime.migrations import migrate
 from vroeg_runtime.settings import PlatformSettings
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
+# The supervisor, auditor and admin serve both municipalities; `caseworker` serves Ouder-Amstel (0437)
+# and `caseworker-0362` Amstelveen.
 TOKENS = {"caseworker": "dev-caseworker-token", "supervisor": "dev-supervisor-token",
-          "auditor": "dev-auditor-token", "admin": "dev-admin-token"}
+          "auditor": "dev-auditor-token", "admin": "dev-admin-token",
+          "caseworker-0362": "dev-caseworker-0362-token", "supervisor-0362": "dev-supervisor-0362-token"}
 
 
 def auth(role: str) -> dict[str, str]:
@@ -84,7 +87,8 @@ def new_case(outreach, outreach_pool, platform) -> NewCase:
 
     async def make(*, phone: bool = True, action: OutreachAction = OutreachAction.LETTER_AND_CALL,
                    intensity: Intensity = Intensity.MULTIPLE, send_letter: bool = True,
-                   categories: tuple[Category, ...] = (Category.RENT, Category.WATER)) -> Envelope[HouseholdAtRisk]:
+                   categories: tuple[Category, ...] = (Category.RENT, Category.WATER),
+                   municipality_code: str = "0437") -> Envelope[HouseholdAtRisk]:
         contact = resident(len(categories), phone=phone)
         today = today_in_amsterdam()
         signals = [SignalRef(signal_id=uuid.uuid4(), partner_id=PARTNERS.get(c, "vgz"),
@@ -95,7 +99,7 @@ def new_case(outreach, outreach_pool, platform) -> NewCase:
                                    action=action, rule="test", signals=signals, matched_on=today,
                                    window_start=today - timedelta(days=2), window_end=today + timedelta(days=88),
                                    contact=seal(contact, public_key, "dev-1"))
-        envelope = Envelope.wrap(decision, producer="matching", municipality_code="0437",
+        envelope = Envelope.wrap(decision, producer="matching", municipality_code=municipality_code,
                                  household_key=f"hh-{uuid.uuid4().hex}", correlation_id=uuid.uuid4())
         async with pooled_unit_of_work(outreach_pool) as uow:
             assert await open_case(uow, envelope, outreach.deps)

@@ -11,7 +11,8 @@ async def test_every_endpoint_refuses_a_request_without_a_valid_token(api, new_c
     case_id = (await new_case(send_letter=False)).payload.episode_id
     calls = [("GET", "/v1/worklist"), ("GET", "/v1/cases"), ("GET", f"/v1/cases/{case_id}"),
              ("POST", f"/v1/cases/{case_id}/attempts"), ("POST", f"/v1/cases/{case_id}/outcome"),
-             ("GET", "/v1/admin/visits"), ("PUT", "/v1/admin/visits"), ("GET", "/v1/ddas?from=2025-01-01&to=2025-01-31"),
+             ("GET", "/v1/admin/visits"), ("PUT", "/v1/admin/visits/0437"),
+             ("GET", "/v1/ddas?from=2025-01-01&to=2025-01-31"),
              ("GET", "/v1/kpi?from=2025-01-01&to=2025-01-31"), ("GET", "/v1/audit")]
     for method, path in calls:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic Y3c6cHc="}):
@@ -22,12 +23,12 @@ async def test_every_endpoint_refuses_a_request_without_a_valid_token(api, new_c
 
 
 async def test_a_caseworker_cannot_use_admin_reporting_or_audit_endpoints(api):
-    for method, path in [("GET", "/v1/admin/visits"), ("PUT", "/v1/admin/visits"), ("GET", "/v1/audit"),
+    for method, path in [("GET", "/v1/admin/visits"), ("PUT", "/v1/admin/visits/0437"), ("GET", "/v1/audit"),
                          ("GET", "/v1/ddas?from=2025-01-01&to=2025-01-31"),
                          ("GET", "/v1/kpi?from=2025-01-01&to=2025-01-31")]:
         response = await api.request(method, path, headers=auth("caseworker"), json={"enabled": False})
         assert response.status_code == 403, (method, path)
-    visits = await api.get("/v1/admin/visits", headers=auth("admin"))
+    visits = await api.get("/v1/admin/visits/0437", headers=auth("admin"))
     assert visits.json()["enabled"] is True  # the refused switch changed nothing
 
 

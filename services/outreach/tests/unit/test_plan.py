@@ -1,5 +1,6 @@
 """The contact plan after the first letter, and the next try after an unreached call or visit."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -81,3 +82,15 @@ def test_an_unreached_visit_becomes_a_letter_when_visits_are_off():
 def test_other_kinds_of_attempt_plan_no_retry(kind):
     monday = date(2025, 1, 6)
     assert retry_after_unreached(kind, monday, "Ochtend", local(monday, 10), WEEK) is None
+
+
+def test_a_day_the_municipalitys_team_is_closed_moves_the_call_to_its_next_working_day():
+    # Thursday 17 December 2026 + 7 days is Thursday 24 December, Christmas Eve: Amstelveen's team is
+    # closed, 25 and 26 December are holidays and then comes a weekend, so the call is on Monday 28.
+    sent = local(date(2026, 12, 17), 10)
+    closed = replace(WEEK, closed_days=frozenset({date(2026, 12, 24), date(2026, 12, 31)}))
+    assert after_first_letter(OutreachAction.LETTER_AND_CALL, sent, True, closed).due_at == local(date(2026, 12, 28), 9)
+    assert after_first_letter(OutreachAction.LETTER_AND_CALL, sent, True, WEEK).due_at == local(date(2026, 12, 24), 9)
+    # A crisis on the day before a closed day is contacted after it.
+    assert after_first_letter(OutreachAction.URGENT, local(date(2026, 12, 30), 15), True, closed).due_at \
+        == local(date(2027, 1, 4), 9)

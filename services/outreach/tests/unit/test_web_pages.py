@@ -13,6 +13,7 @@ import pytest
 from starlette.requests import Request
 
 from outreach.adapters.switches import Switch
+from outreach.handlers.switch_visits import MunicipalSwitch
 from outreach.domain.accounts import ROLE_NAMES, ROLES, Account
 from outreach.domain.figures import Figures, Month, month_label
 from outreach.domain.todays_work import (
@@ -76,16 +77,23 @@ def test_the_menu_shows_only_what_the_role_may_reach():
 
 def test_the_steering_page_draws_each_chart_with_its_table():
     months = [Month(dt.date(2026, m, 1), {"Huur": m, "Zorg": 1}, 10, 4, 5, 2, 3.0, None) for m in range(7, 13)]
-    figures = Figures(months, ["Huur", "Zorg"], {b: 1 for b in BUCKETS}, [("korter dan een week", 3)])
+    figures = Figures(months, ["Huur", "Zorg"], {b: 1 for b in BUCKETS}, [("korter dan een week", 3)],
+                      inhabitants=20_000)
+    switches = [MunicipalSwitch("0437", Switch("visits:0437", False, "sara", NOW)),
+                MunicipalSwitch("0362", Switch("visits:0362", True, None, None))]
     page = html(pages.render(
-        request("/werk/sturing"), "steering.html", visitor("supervisor"), figures=figures,
-        switch=Switch("visits", False, "sara", NOW), labels=[month_label(m.month) for m in months],
+        request("/werk/sturing"), "steering.html", visitor("supervisor"), figures=figures, switches=switches,
+        names={"0437": "Gemeente Ouder-Amstel", "0362": "Gemeente Amstelveen"}, gemeente="",
+        counted="Gemeente Ouder-Amstel, Gemeente Amstelveen", labels=[month_label(m.month) for m in months],
         signal_series=[(k, [m.signals.get(k, 0) for m in months]) for k in figures.partner_types],
-        bucket_rows=[(BUCKET_NAMES[b], 1) for b in BUCKETS], errors={}, period={"van": "2026-11-01", "tot": "2026-11-30"},
-        done=None))
-    assert page.count("<svg") == 5 and page.count("(tabel)</caption>") == 5
+        bucket_rows=[(BUCKET_NAMES[b], 1) for b in BUCKETS], errors={},
+        period={"van": "2026-11-01", "tot": "2026-11-30", "gemeente": ""}, done=None))
+    assert page.count("<svg") == 6 and page.count("(tabel)</caption>") == 6
     assert "dec 2026" in page and ">40%<" in page  # reach rate 4 of 10, in the table
-    assert 'data-visits="uit"' in page and "gezet door sara" in page
+    assert ">0,65<" in page  # December: 13 signals per 20,000 inhabitants is 0.65 per 1,000
+    ouder_amstel, amstelveen = page.split('data-municipality="0437"')[1], page.split('data-municipality="0362"')[1]
+    assert 'data-visits="uit"' in ouder_amstel.split("</form>")[0] and "gezet door sara" in ouder_amstel
+    assert 'data-visits="aan"' in amstelveen.split("</form>")[0] and "de standaardinstelling" in amstelveen
     assert 'hx-boost="false"' in page  # the download is a real navigation, not an htmx swap
 
 

@@ -27,6 +27,12 @@ LOCAL_DAY = "(({}) AT TIME ZONE 'Europe/Amsterdam')::date"
 # never count (see domain.attempts).
 UNREACHED = ("(SELECT count(*) FROM contact_attempts a WHERE a.case_id = c.case_id AND NOT a.reached"
              " AND a.kind <> ALL($2::text[]))")
+# The case (aliased `c`) belongs to one of the reader's municipalities, $3 (NULL: the whole installation).
+IN_SCOPE = "($3::text[] IS NULL OR c.municipality_code = ANY($3::text[]))"
+
+
+def _scope(municipalities: tuple[str, ...] | None) -> list[str] | None:
+    return None if municipalities is None else list(municipalities)
 
 
 class Reads:
@@ -35,19 +41,20 @@ class Reads:
 
     # The worklist
 
-    async def work_entries(self, day: date) -> list[WorkEntry]:
-        """Open calls and visits (announced, or still planned) due on or before `day`, of open cases."""
+    async def work_entries(self, day: date, municipalities: tuple[str, ...] | None = None) -> list[WorkEntry]:
+        """Open calls and visits (announced, or still planned) due on or before `day`, of open cases
+        of `municipalities` (None: every municipality)."""
         end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
         rows = await self.conn.fetch(
             f"""SELECT w.case_id, w.kind, w.due_at, true AS announced, c.intensity, {UNREACHED} AS unreached
                 FROM work_items w JOIN cases c USING (case_id)
-                WHERE w.closed_at IS NULL AND c.status = 'open' AND w.due_at < $1
+                WHERE w.closed_at IS NULL AND c.status = 'open' AND w.due_at < $1 AND {IN_SCOPE}
                 UNION ALL
                 SELECT s.case_id, s.step, s.due_at, false, c.intensity, {UNREACHED}
                 FROM schedule s JOIN cases c USING (case_id)
                 WHERE s.step IN ('call', 'visit') AND s.done_at IS NULL AND s.cancelled_at IS NULL
-                  AND c.status = 'open' AND s.due_at < $1""",
-            end_of_day, sorted(ONE_WAY_KINDS))
+                  AND c.status = 'open' AND s.due_at < $1 AND {IN_SCOPE}""",
+            end_of_day, sorted(ONE_WAY_KINDS), _scope(municipalities))
         return [WorkEntry(r["case_id"], ACTIVITY[r["kind"]], r["due_at"], r["announced"], r["intensity"], r["unreached"])
                 for r in rows]
 
@@ -57,13 +64,15 @@ class Reads:
 
     # Cases
 
-    async def case_list(self, *, status: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    async def case_list(self, *, status: str | None, limit: int, offset: int,
+                        municipalities: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         rows = await self.conn.fetch(
             """SELECT c.case_id, c.status, c.intensity, c.action, c.outcome, c.opened_at, c.closed_at,
                       c.municipality_code, (SELECT count(*) FROM case_signals s WHERE s.case_id = c.case_id) AS signals
                FROM cases c WHERE ($1::text IS NULL OR c.status = $1)
+                 AND ($4::text[] IS NULL OR c.municipality_code = ANY($4::text[]))
                ORDER BY c.opened_at DESC, c.case_id LIMIT $2 OFFSET $3""",
-            status, limit, offset)
+            status, limit, offset, _scope(municipalities))
         return [dict(r) for r in rows]
 
     async def case_page(self, case_id: uuid.UUID) -> dict[str, Any] | None:

@@ -149,10 +149,12 @@ class CaseRepository:
             case_id, kind, reason)
         return [r["item_id"] for r in rows]
 
-    async def open_visit_items(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
-        """(item id, case id) of every visit still waiting on the worklist."""
+    async def open_visit_items(self, municipality_code: str) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(item id, case id) of every visit of one municipality still waiting on the worklist."""
         rows = await self.conn.fetch(
-            "SELECT item_id, case_id FROM work_items WHERE kind = 'visit' AND closed_at IS NULL FOR UPDATE")
+            """SELECT w.item_id, w.case_id FROM work_items w JOIN cases c USING (case_id)
+               WHERE w.kind = 'visit' AND w.closed_at IS NULL AND c.municipality_code = $1 FOR UPDATE OF w""",
+            municipality_code)
         return [(r["item_id"], r["case_id"]) for r in rows]
 
     # The timeline

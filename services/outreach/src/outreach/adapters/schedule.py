@@ -82,10 +82,13 @@ class Schedule:
             "SELECT EXISTS (SELECT 1 FROM schedule WHERE case_id = $1 AND step <> 'first_letter' AND cancelled_at IS NULL)",
             case_id))
 
-    async def pending_visits(self) -> list[DueTask]:
+    async def pending_visits(self, municipality_code: str) -> list[DueTask]:
+        """The visits planned and not yet due for one municipality's cases."""
         rows = await self.conn.fetch(
             f"""SELECT {_COLUMNS} FROM schedule
-                WHERE step = 'visit' AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE""")
+                WHERE step = 'visit' AND done_at IS NULL AND cancelled_at IS NULL
+                  AND case_id IN (SELECT case_id FROM cases WHERE municipality_code = $1)
+                FOR UPDATE""", municipality_code)
         return [_task(r) for r in rows]
 
     async def due_count(self) -> int:

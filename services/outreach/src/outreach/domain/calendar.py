@@ -1,4 +1,5 @@
-"""Working days and day parts in Europe/Amsterdam: weekends and Dutch public holidays are not working days."""
+"""Working days and day parts in Europe/Amsterdam: weekends, Dutch public holidays and the days a
+municipality's team closes (its own calendar, `closed`) are not working days."""
 
 from __future__ import annotations
 
@@ -18,37 +19,42 @@ DAY_PART_STARTS: dict[DayPart, time] = {"Ochtend": time(0, 0), "Middag": time(12
 WORK_STARTS: dict[DayPart, time] = {"Ochtend": OFFICE_OPENS, "Middag": time(13, 0), "Avond": time(18, 0)}
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _HOLIDAYS
+NOTHING_CLOSED: frozenset[date] = frozenset()
 
 
-def next_working_day(day: date) -> date:
+def is_working_day(day: date, closed: frozenset[date] = NOTHING_CLOSED) -> bool:
+    return day.weekday() < 5 and day not in _HOLIDAYS and day not in closed
+
+
+def next_working_day(day: date, closed: frozenset[date] = NOTHING_CLOSED) -> date:
     """The first working day after `day`."""
     day += timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, closed):
         day += timedelta(days=1)
     return day
 
 
-def on_or_after_working_day(day: date) -> date:
-    return day if is_working_day(day) else next_working_day(day)
+def on_or_after_working_day(day: date, closed: frozenset[date] = NOTHING_CLOSED) -> date:
+    return day if is_working_day(day, closed) else next_working_day(day, closed)
 
 
-def due_after(moment: datetime, delay: timedelta) -> datetime:
+def due_after(moment: datetime, delay: timedelta, closed: frozenset[date] = NOTHING_CLOSED) -> datetime:
     """When something `delay` after `moment` is due.
 
     Delays of a day or more are office work: they land on a working day at opening time, moved
-    forward past weekends and holidays. Shorter delays (tests, demos) are taken literally.
+    forward past weekends, holidays and the team's closed days. Shorter delays (tests, demos) are
+    taken literally.
     """
     if delay < timedelta(days=1):
         return moment + delay
     local_day = (moment + delay).astimezone(AMSTERDAM).date()
-    return datetime.combine(on_or_after_working_day(local_day), OFFICE_OPENS, tzinfo=AMSTERDAM)
+    return datetime.combine(on_or_after_working_day(local_day, closed), OFFICE_OPENS, tzinfo=AMSTERDAM)
 
 
-def next_working_day_start(moment: datetime) -> datetime:
+def next_working_day_start(moment: datetime, closed: frozenset[date] = NOTHING_CLOSED) -> datetime:
     """Opening time on the working day after `moment` (crisis contact)."""
-    return datetime.combine(next_working_day(moment.astimezone(AMSTERDAM).date()), OFFICE_OPENS, tzinfo=AMSTERDAM)
+    return datetime.combine(next_working_day(moment.astimezone(AMSTERDAM).date(), closed), OFFICE_OPENS,
+                            tzinfo=AMSTERDAM)
 
 
 def day_part(moment: datetime) -> DayPart:

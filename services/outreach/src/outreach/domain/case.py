@@ -10,6 +10,7 @@ from datetime import datetime
 from vroeg_contracts.privacy import ContactDetails
 
 from .errors import CaseAlreadyClosed, CaseNotFound, CaseOutOfScope
+from .scope import Scope, in_scope
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,26 @@ def reference(case_id: uuid.UUID) -> str:
     return str(case_id)[:8].upper()
 
 
-def require_in_scope(case: Case | None, case_id: uuid.UUID, municipalities: tuple[str, ...] | None) -> Case:
-    """The case, if it exists and belongs to one of `municipalities` (None: any). A case of another
-    municipality is "not found", so its existence is not told either."""
+def require_municipality(case_id: uuid.UUID, municipality_code: str | None, municipalities: Scope) -> str:
+    """The case's municipality, if the case exists (`municipality_code` is not None) and belongs to
+    one of `municipalities`. A case of another municipality is "not found", so its existence is not
+    told either (CaseOutOfScope is a CaseNotFound the entrypoints also write down)."""
+    if municipality_code is None:
+        raise CaseNotFound(str(case_id))
+    if not in_scope(municipality_code, municipalities):
+        raise CaseOutOfScope(str(case_id))
+    return municipality_code
+
+
+def require_in_scope(case: Case | None, case_id: uuid.UUID, municipalities: Scope) -> Case:
+    """The case, if it exists and belongs to one of `municipalities` (None: any)."""
     if case is None:
         raise CaseNotFound(str(case_id))
-    if municipalities is not None and case.municipality_code not in municipalities:
-        raise CaseOutOfScope(str(case_id))
+    require_municipality(case_id, case.municipality_code, municipalities)
     return case
 
 
-def require_open(case: Case | None, case_id: uuid.UUID, municipalities: tuple[str, ...] | None = None) -> Case:
+def require_open(case: Case | None, case_id: uuid.UUID, municipalities: Scope = None) -> Case:
     """The case a caseworker acts on: it must exist, be theirs to see, and still be open."""
     case = require_in_scope(case, case_id, municipalities)
     if not case.is_open:

@@ -17,6 +17,15 @@ class CaseOutOfScope(CaseNotFound):
         self.case_id = case_id
 
 
+class MunicipalityOutOfScope(LookupError):
+    """A reader asked for a municipality they do not serve (or that does not exist): answered as
+    "not found", and recorded in the audit log as a refusal."""
+
+    def __init__(self, municipality_code: str) -> None:
+        super().__init__(municipality_code)
+        self.municipality_code = municipality_code
+
+
 class CaseAlreadyClosed(Exception):
     pass
 

@@ -69,10 +69,19 @@ class Figures:
     partner_types: list[str]  # those with signals in the period, in a fixed order
     backlog: dict[str, int]  # open cases per bucket of today's work
     ages: list[tuple[str, int]]  # open cases per age band
+    inhabitants: int | None = None  # of the municipalities counted, for the figures per 1,000
 
     @property
     def open_cases(self) -> int:
         return sum(n for _, n in self.ages)
+
+    def per_thousand(self, counts: list[int]) -> list[float | None]:
+        """Counts per 1,000 inhabitants, so a small municipality and a large one compare."""
+        return [per_thousand(count, self.inhabitants) for count in counts]
+
+
+def per_thousand(count: int, inhabitants: int | None) -> float | None:
+    return round(count * 1000 / inhabitants, 2) if inhabitants else None
 
 
 def fold_months(months: list[date], signal_rows: list[tuple[date, str, int]], case_rows: list[dict]) -> list[Month]:

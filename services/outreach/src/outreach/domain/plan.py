@@ -11,6 +11,7 @@ from vroeg_contracts.events import OutreachAction
 
 from .calendar import (
     AMSTERDAM,
+    NOTHING_CLOSED,
     WORK_STARTS,
     due_after,
     next_day_part,
@@ -43,6 +44,7 @@ class ContactRules:
     crisis_delay: timedelta | None  # None: the next working day
     visits_enabled: bool
     retry_delay: timedelta = timedelta(days=1)  # unreached call or visit -> the next try
+    closed_days: frozenset[date] = NOTHING_CLOSED  # the municipality's team does not work these days
 
 
 def contact_step(has_phone: bool, visits_enabled: bool) -> Step:
@@ -58,10 +60,10 @@ def after_first_letter(action: OutreachAction, sent_at: datetime, has_phone: boo
         return None
     step = contact_step(has_phone, rules.visits_enabled)
     if action is OutreachAction.URGENT:
-        due = (next_working_day_start(sent_at) if rules.crisis_delay is None
-               else due_after(sent_at, rules.crisis_delay))
+        due = (next_working_day_start(sent_at, rules.closed_days) if rules.crisis_delay is None
+               else due_after(sent_at, rules.crisis_delay, rules.closed_days))
         return PlannedStep(step, due)
-    return PlannedStep(step, due_after(sent_at, rules.call_delay))
+    return PlannedStep(step, due_after(sent_at, rules.call_delay, rules.closed_days))
 
 
 def after_escalation(action: OutreachAction, letter_sent_at: datetime, has_phone: bool, rules: ContactRules,
@@ -91,5 +93,5 @@ def retry_after_unreached(kind: str, attempted_on: date, day_part: DayPart | Non
         return PlannedStep(step, now + rules.retry_delay)
     # Counted from the attempt, but never before tomorrow: an attempt may be registered days late.
     base = max(attempted_on, now.astimezone(AMSTERDAM).date())
-    day = on_or_after_working_day(base + timedelta(days=rules.retry_delay.days))
+    day = on_or_after_working_day(base + timedelta(days=rules.retry_delay.days), rules.closed_days)
     return PlannedStep(step, datetime.combine(day, WORK_STARTS[next_day_part(day_part)], tzinfo=AMSTERDAM))

@@ -21,13 +21,13 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.repository import CaseRepository
 from ..adapters.schedule import DueTask, Schedule
-from ..adapters.switches import current_rules
 from ..domain.calendar import AMSTERDAM
 from ..domain.case import Case
 from ..domain.plan import Step
 from .case_events import case_envelope
 from .dependencies import OutreachDependencies
 from .send_letter import send_letter
+from .switch_visits import rules_in_force
 
 log = structlog.get_logger(__name__)
 _tracer = trace.get_tracer(__name__)
@@ -68,7 +68,7 @@ async def _perform(uow: UnitOfWork, task: DueTask, deps: OutreachDependencies) -
     if case is None or not case.is_open:
         await schedule.cancel(task.task_id)
         return
-    rules = await current_rules(uow.conn, deps.rules)
+    rules = await rules_in_force(uow, deps, case.municipality_code)
     if task.step in (Step.FIRST_LETTER, Step.FOLLOW_UP_LETTER):
         await send_letter(uow, case, task, deps, rules)
     elif task.step is Step.VISIT and not rules.visits_enabled:

@@ -13,10 +13,10 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.repository import CaseRepository
 from ..adapters.schedule import Schedule
-from ..adapters.switches import current_rules
 from ..domain.plan import after_escalation
 from .dependencies import OutreachDependencies
 from .partner_feedback import tell_picked_up
+from .switch_visits import rules_in_force
 
 
 async def escalate_case(uow: UnitOfWork, envelope: Envelope[HouseholdRiskEscalated], deps: OutreachDependencies) -> None:
@@ -35,7 +35,7 @@ async def escalate_case(uow: UnitOfWork, envelope: Envelope[HouseholdRiskEscalat
     sent_at = await cases.first_letter_sent_at(case.case_id)
     if sent_at is None:
         return  # the letter step plans the follow-up itself, with the new action
-    planned = after_escalation(decision.action, sent_at, bool(contact.phone), await current_rules(uow.conn, deps.rules),
+    planned = after_escalation(decision.action, sent_at, bool(contact.phone), await rules_in_force(uow, deps, case.municipality_code),
                                datetime.now(UTC))
     if planned is None:
         return

@@ -11,13 +11,18 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 from ..adapters import audit
 from ..adapters.figures import FigureReads, PastMonths
 from ..adapters.todays_work import TodaysWorkReads
+from ..domain.errors import MunicipalityOutOfScope
 from ..domain.figures import AGE_BANDS, Figures, fold_months, months_up_to, ordered_partner_types
+from ..domain.scope import in_scope
 from ..domain.todays_work import BUCKETS, WorkFilter
 
 
 async def figures(uow: UnitOfWork, today: date, *, reader: audit.Reader, municipalities: tuple[str, ...],
-                  past: PastMonths) -> Figures:
-    """The months shown (the finished ones from `past` while it keeps them) and today's backlog."""
+                  past: PastMonths, inhabitants: int | None = None) -> Figures:
+    """The months shown (the finished ones from `past` while it keeps them) and today's backlog, of
+    `municipalities` (the caller narrows the reader's scope to them); `inhabitants` is theirs together."""
+    if not all(in_scope(code, reader.municipalities) for code in municipalities):
+        raise MunicipalityOutOfScope(",".join(municipalities))
     months = months_up_to(today)
     current = months[-1]
     reads = FigureReads(uow.conn)
@@ -32,5 +37,6 @@ async def figures(uow: UnitOfWork, today: date, *, reader: audit.Reader, municip
     folded = fold_months(months, signals, cases)
     backlog = await TodaysWorkReads(uow.conn).counts(today, municipalities, WorkFilter(), reader.staff_id)
     ages = await reads.open_case_ages(municipalities, today, AGE_BANDS)
-    await audit.record(uow.conn, reader, "read:figures", detail=f"{months[0].isoformat()}..{today.isoformat()}")
-    return Figures(folded, ordered_partner_types(folded), {b: backlog.get(b, 0) for b in BUCKETS}, ages)
+    await audit.record(uow.conn, reader, "read:figures",
+                       detail=f"{','.join(municipalities)} {months[0].isoformat()}..{today.isoformat()}")
+    return Figures(folded, ordered_partner_types(folded), {b: backlog.get(b, 0) for b in BUCKETS}, ages, inhabitants)

@@ -14,27 +14,17 @@ from ..adapters import audit
 from ..adapters.mail import Mailbox
 from ..adapters.reads import Reads
 from ..domain.attempts import Attempt, unreached_attempts
-from ..domain.errors import CaseNotFound, CaseOutOfScope
+from ..domain.case import require_municipality
+from ..domain.errors import CaseNotFound
 
 CONTACT_ROLES = ("caseworker", "supervisor")  # who may see a resident's contact details
-
-
-def _in_scope(reader: audit.Reader, municipality_code: str) -> bool:
-    return reader.municipalities is None or municipality_code in reader.municipalities
-
-
-def _require_in_scope(reader: audit.Reader, case_id: uuid.UUID, municipality_code: str | None) -> None:
-    if municipality_code is None:
-        raise CaseNotFound(str(case_id))
-    if not _in_scope(reader, municipality_code):
-        raise CaseOutOfScope(str(case_id))
 
 
 async def case_list(uow: UnitOfWork, *, status: str | None, limit: int, offset: int,
                     reader: audit.Reader) -> list[dict[str, Any]]:
     """Cases, newest first."""
-    rows = await Reads(uow.conn).case_list(status=status, limit=limit, offset=offset)
-    rows = [r for r in rows if _in_scope(reader, r["municipality_code"])]
+    rows = await Reads(uow.conn).case_list(status=status, limit=limit, offset=offset,
+                                           municipalities=reader.municipalities)
     await audit.record(uow.conn, reader, "read:cases", [r["case_id"] for r in rows])
     return rows
 
@@ -48,7 +38,7 @@ async def case_page(uow: UnitOfWork, case_id: uuid.UUID, *, reader: audit.Reader
     page = await Reads(uow.conn).case_page(case_id)
     if page is None:
         return None
-    _require_in_scope(reader, case_id, page["case"]["municipality_code"])
+    require_municipality(case_id, page["case"]["municipality_code"], reader.municipalities)
     shows_contact = with_contact and reader.role in CONTACT_ROLES
     await audit.record(uow.conn, reader, "read:case", [case_id],
                        "with contact details" if shows_contact else "without contact details")
@@ -61,8 +51,7 @@ async def contact_details(uow: UnitOfWork, case_id: uuid.UUID, *, reader: audit.
     """A resident's contact details, shown on request: an audited read of its own. Raises
     CaseNotFound for an unknown case, another municipality's, or a reader who may not see them."""
     reads = Reads(uow.conn)
-    municipality = await reads.municipality_of(case_id)
-    _require_in_scope(reader, case_id, municipality)
+    municipality = require_municipality(case_id, await reads.municipality_of(case_id), reader.municipalities)
     if reader.role not in CONTACT_ROLES:
         raise CaseNotFound(str(case_id))
     contact = (await reads.contacts([case_id]))[case_id]
@@ -74,8 +63,7 @@ async def letter_pdf(uow: UnitOfWork, case_id: uuid.UUID, letter_id: uuid.UUID, 
                      mailbox: Mailbox) -> bytes:
     """A letter as it was sent (it holds the resident's name and address: an audited read)."""
     reads = Reads(uow.conn)
-    municipality = await reads.municipality_of(case_id)
-    _require_in_scope(reader, case_id, municipality)
+    municipality = require_municipality(case_id, await reads.municipality_of(case_id), reader.municipalities)
     letter = await reads.letter(case_id, letter_id)
     if letter is None or reader.role not in CONTACT_ROLES:
         raise CaseNotFound(str(case_id))

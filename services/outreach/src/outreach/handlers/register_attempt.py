@@ -16,7 +16,6 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 from ..adapters import audit
 from ..adapters.repository import CaseRepository
 from ..adapters.schedule import Schedule
-from ..adapters.switches import current_rules
 from ..config import SERVICE
 from ..domain.attempts import WORK_KIND, check_attempt_day, closes_without_contact, unreached_attempts
 from ..domain.calendar import AMSTERDAM
@@ -25,6 +24,7 @@ from ..domain.ddas_lists import NO_CONTACT
 from ..domain.plan import CONTACT_STEPS, retry_after_unreached
 from .close_case import close_case
 from .dependencies import OutreachDependencies
+from .switch_visits import rules_in_force
 
 _tracer = trace.get_tracer(__name__)
 
@@ -87,7 +87,7 @@ async def _register(uow: UnitOfWork, case: Case, attempt: NewAttempt, *, staff_i
         await cases.close_work_items(case_id, None, "resident reached")
         return AttemptResult(attempt_id, "open", unreached, None, None, None)
     planned = retry_after_unreached(attempt.kind, attempt.attempted_on, attempt.day_part,  # type: ignore[arg-type]
-                                    datetime.now(UTC), await current_rules(uow.conn, deps.rules))
+                                    datetime.now(UTC), await rules_in_force(uow, deps, case.municipality_code))
     if planned is None or await schedule.pending(case_id, (planned.step,)):
         return AttemptResult(attempt_id, "open", unreached, None, None, None)
     await schedule.plan(case_id, planned.step, at=planned.due_at, cause_id=attempt_id)

@@ -15,7 +15,9 @@ from ..adapters.ddas_schema import validate
 from ..adapters.letters import LetterWriter
 from ..adapters.reads import Reads
 from ..domain import ddas, kpi
+from ..domain.ddas import PeriodRecords
 from ..domain.period import check_period
+from ..domain.scope import narrowed
 
 
 @dataclass(frozen=True)
@@ -35,23 +37,31 @@ def organisations(writers: dict[str, LetterWriter]) -> dict[str, ddas.Organisati
     return found
 
 
-async def ddas_delivery(uow: UnitOfWork, start: date, end: date, *, reader: audit.Reader, supplier_code: str,
-                        writers: dict[str, LetterWriter], now: datetime | None = None) -> Report:
-    """The DDAS delivery of [start, end]; raises InvalidInput for a bad period, and DeliveryInvalid
-    rather than hand CBS a bad file."""
+async def _records(uow: UnitOfWork, start: date, end: date, reader: audit.Reader,
+                   municipality: str | None) -> PeriodRecords:
+    """The period's records of the reader's municipalities, or of the one asked for (which must be
+    theirs: MunicipalityOutOfScope otherwise)."""
     check_period(start, end)
+    scope = narrowed(reader.municipalities, municipality)
     records = await Reads(uow.conn).period(start, end)
-    if reader.municipalities is not None:
-        records = records.within(reader.municipalities)
+    return records if scope is None else records.within(scope)
+
+
+async def ddas_delivery(uow: UnitOfWork, start: date, end: date, *, reader: audit.Reader, supplier_code: str,
+                        writers: dict[str, LetterWriter], now: datetime | None = None,
+                        municipality: str | None = None) -> Report:
+    """The DDAS delivery of [start, end], for the reader's municipalities or one of them; raises
+    InvalidInput for a bad period, and DeliveryInvalid rather than hand CBS a bad file."""
+    records = await _records(uow, start, end, reader, municipality)
     document = ddas.delivery(records, start=start, end=end, delivered_at=now or datetime.now(UTC),
                              supplier_code=supplier_code, organisations=organisations(writers))
     validate(document)
     return await _audited(uow, reader, "read:ddas", Report(document, [c.case_id for c in records.cases]), start, end)
 
 
-async def kpi_summary(uow: UnitOfWork, start: date, end: date, *, reader: audit.Reader) -> Report:
-    check_period(start, end)
-    records = await Reads(uow.conn).period(start, end)
+async def kpi_summary(uow: UnitOfWork, start: date, end: date, *, reader: audit.Reader,
+                      municipality: str | None = None) -> Report:
+    records = await _records(uow, start, end, reader, municipality)
     report = Report({"from": start.isoformat(), "to": end.isoformat(), **kpi.summary(records)},
                     [c.case_id for c in records.cases])
     return await _audited(uow, reader, "read:kpi", report, start, end)

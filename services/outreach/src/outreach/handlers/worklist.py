@@ -1,5 +1,6 @@
 """The team's worklist of a day: the calls and visits due (and left over from before), by DDAS day
-part, crises first, with the contact details to make them. The read is audited."""
+part, crises first, with the contact details to make them; only the reader's municipalities' cases.
+The read is audited."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class DayWorklist:
 
 async def worklist(uow: UnitOfWork, day: date, *, reader: audit.Reader) -> DayWorklist:
     reads = Reads(uow.conn)
-    arranged = arrange(await reads.work_entries(day), day)
+    arranged = arrange(await reads.work_entries(day, reader.municipalities), day)
     contacts = await reads.contacts(arranged.case_ids())
     await audit.record(uow.conn, reader, "read:worklist", sorted(set(arranged.case_ids())), day.isoformat())
     return DayWorklist(day, arranged, contacts)

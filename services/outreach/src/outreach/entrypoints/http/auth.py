@@ -18,7 +18,7 @@ def allow(directory: StaffDirectory, *roles: Role) -> Callable[..., Awaitable[St
 
 
 def reader(staff: Staff) -> Reader:
-    return Reader(staff.staff_id, staff.role)
+    return Reader(staff.staff_id, staff.role, staff.municipalities)
 
 
 def roles_note(*roles: Role) -> str:

@@ -149,6 +149,13 @@ class VisitsOut(BaseModel):
     visits_replaced: int = 0
 
 
+class MunicipalVisitsOut(BaseModel):
+    municipality_code: str
+    enabled: bool
+    changed_by: str | None
+    changed_at: dt.datetime | None
+
+
 class AuditEntryOut(BaseModel):
     audit_id: int
     at: dt.datetime
@@ -157,3 +164,10 @@ class AuditEntryOut(BaseModel):
     action: str
     case_ids: list[uuid.UUID]
     detail: str
+    municipality_code: str | None = Field(description="The municipality of the row's cases; null for a row about no case.")
+
+
+class AuditChainOut(BaseModel):
+    intact: bool = Field(description="Every row's hash matches its content and the row before it.")
+    rows: int = Field(description="How many rows the audit log holds.")
+    first_broken: int | None = Field(description="The audit id of the first row that does not fit; null when intact.")

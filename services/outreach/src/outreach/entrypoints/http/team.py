@@ -25,7 +25,7 @@ from ...handlers.register_attempt import NewAttempt
 from ...handlers.register_attempt import register_attempt as register_new_attempt
 from ...handlers.worklist import worklist as worklist_of_day
 from .auth import allow, reader, roles_note
-from .errors import CASE_ERRORS, case_error
+from .errors import CASE_ERRORS, refused
 from .models import (
     AttemptIn,
     AttemptOut,
@@ -87,8 +87,11 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
              + " The case page: signals, letters, attempts, plan, referrals and timeline. Contact details only"
                " for caseworkers and supervisors.")
     async def case_page(case_id: uuid.UUID, staff: Staff = Depends(readers)) -> dict[str, Any]:
-        async with pooled_unit_of_work(runtime.db) as uow:
-            page = await read_case_page(uow, case_id, reader=reader(staff))
+        try:
+            async with pooled_unit_of_work(runtime.db) as uow:
+                page = await read_case_page(uow, case_id, reader=reader(staff))
+        except CASE_ERRORS as error:
+            raise await refused(runtime, reader(staff), error, "GET /v1/cases/{case_id}") from None
         if page is None:
             raise HTTPException(404, "no such case")
         case, contact = page.pop("case"), page.pop("contact")
@@ -105,7 +108,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
             async with pooled_unit_of_work(runtime.db) as uow:
                 result = await register_new_attempt(uow, case_id, attempt, reader=reader(staff), deps=deps)
         except CASE_ERRORS as error:
-            raise case_error(error) from None
+            raise await refused(runtime, reader(staff), error, "POST /v1/cases/{case_id}/attempts") from None
         return AttemptOut.model_validate(result, from_attributes=True)
 
     @api.post("/cases/{case_id}/outcome", response_model=OutcomeOut,
@@ -120,7 +123,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
                 request_id = await close_with_outcome(uow, case_id, body.outcome, reader=reader(staff),
                                                       referral=referral)
         except CASE_ERRORS as error:
-            raise case_error(error) from None
+            raise await refused(runtime, reader(staff), error, "POST /v1/cases/{case_id}/outcome") from None
         return OutcomeOut(case_id=case_id, status="closed", outcome=body.outcome, referral_request_id=request_id)
 
     return api

@@ -62,7 +62,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
                 page = await read_case_page(uow, case_id, reader=visitor.reader, with_contact=with_contact)
                 team = await colleagues(uow, page["case"]["municipality_code"]) if page else []
         except CaseNotFound as error:
-            return await case_not_found(request, runtime, visitor, error, case_id, "case page")
+            return await case_not_found(request, runtime, visitor, error, "case page")
         if page is None:
             return refusal(request, 404, *NOT_FOUND, visitor)
         case = page["case"]
@@ -91,7 +91,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
             async with pooled_unit_of_work(runtime.db) as uow:
                 await contact_details(uow, case_id, reader=visitor.reader)
         except CaseNotFound as error:
-            return await case_not_found(request, runtime, visitor, error, case_id, "contact details")
+            return await case_not_found(request, runtime, visitor, error, "contact details")
         return await show(request, case_id, visitor, with_contact=True)
 
     @pages.get("/{case_id}/brieven/{letter_id}")
@@ -101,7 +101,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
             async with pooled_unit_of_work(runtime.db) as uow:
                 pdf = await letter_pdf(uow, case_id, letter_id, reader=visitor.reader, mailbox=deps.mailbox)
         except CaseOutOfScope as error:
-            return await case_not_found(request, runtime, visitor, error, case_id, "letter")
+            return await case_not_found(request, runtime, visitor, error, "letter")
         except CaseNotFound:
             return refusal(request, 404, "Brief niet gevonden", "Deze brief is er niet (meer).", visitor)
         return Response(pdf, media_type="application/pdf", headers={
@@ -122,7 +122,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
                 return refusal(request, 409, "Zaak gesloten", "Deze zaak is al gesloten; er kan niets meer bij.",
                                visitor)
             except CaseNotFound as error:
-                return await case_not_found(request, runtime, visitor, error, case_id, form)
+                return await case_not_found(request, runtime, visitor, error, form)
         return await show(request, case_id, visitor, status_code=422, form=form, submitted=submitted)
 
     @pages.post("/{case_id}/pogingen")

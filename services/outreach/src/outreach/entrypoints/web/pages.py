@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import structlog
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -21,12 +20,10 @@ from vroeg_runtime.unit_of_work import pooled_unit_of_work
 from ...domain.accounts import ROLE_NAMES
 from ...domain.calendar import AMSTERDAM
 from ...domain.case import reference
-from ...domain.errors import CaseNotFound, CaseOutOfScope
+from ...domain.errors import CaseNotFound, CaseOutOfScope, MunicipalityOutOfScope
 from ...domain.figures import scale
-from ...handlers.audit_log import record_refusal
+from ...handlers.refusals import record_refusal
 from .session import Visitor
-
-log = structlog.get_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -112,12 +109,20 @@ def refusal(request: Request, status_code: int, title: str, message: str, visito
 
 
 async def case_not_found(request: Request, runtime: ServiceRuntime, visitor: Visitor, error: CaseNotFound,
-                         case_id: uuid.UUID, what: str) -> HTMLResponse:
+                         what: str) -> HTMLResponse:
     """404 for an unknown case and for another municipality's alike (no existence leak); the latter
     is a refusal, written to the audit log and the log."""
     if isinstance(error, CaseOutOfScope):
         async with pooled_unit_of_work(runtime.db) as uow:
-            await record_refusal(uow, visitor.reader, case_id, what)
-        log.warning("case_refused", staff_id=visitor.account.username, case_id=str(case_id), what=what)
+            await record_refusal(uow, visitor.reader, error, what)
     return refusal(request, 404, "Zaak niet gevonden", "Deze zaak bestaat niet, of hoort bij een andere gemeente.",
                    visitor)
+
+
+async def municipality_not_found(request: Request, runtime: ServiceRuntime, visitor: Visitor,
+                                 error: MunicipalityOutOfScope, what: str) -> HTMLResponse:
+    """404 for a municipality the visitor does not serve, as for one that does not exist; audited."""
+    async with pooled_unit_of_work(runtime.db) as uow:
+        await record_refusal(uow, visitor.reader, error, what)
+    return refusal(request, 404, "Gemeente niet gevonden",
+                   "Deze gemeente bestaat niet in Vroeg, of u werkt niet voor deze gemeente.", visitor)

@@ -70,7 +70,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
         except CaseAlreadyClosed:
             return refusal(request, 409, "Zaak gesloten", "Deze zaak is al gesloten.", visitor)
         except CaseNotFound as error:
-            return await case_not_found(request, runtime, visitor, error, case_id, "take")
+            return await case_not_found(request, runtime, visitor, error, "take")
         return see_other(request, safe_back_to(terug) or f"/werk/zaken/{case_id}")
 
     @pages.post("/zaken/{case_id}/toewijzen")
@@ -84,7 +84,7 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
         except CaseAlreadyClosed:
             return refusal(request, 409, "Zaak gesloten", "Deze zaak is al gesloten.", visitor)
         except CaseNotFound as error:
-            return await case_not_found(request, runtime, visitor, error, case_id, "assign")
+            return await case_not_found(request, runtime, visitor, error, "assign")
         return see_other(request, f"/werk/zaken/{case_id}?gedaan=toegewezen")
 
     return pages
