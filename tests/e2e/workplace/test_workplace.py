@@ -200,7 +200,7 @@ async def test_a_regional_supervisor_sees_both_municipalities_and_switches_visit
     page = await workplace.page("rita")
     await todays_work(page)
     await expect(row(page, workplace.cases["amstelveen"])).to_have_count(1)
-    await expect(row(page, workplace.cases["unreached"])).to_have_count(1)
+    await expect(row(page, workplace.cases["nojs"])).to_have_count(1)
     await page.goto("/werk/sturing")
     counted = page.locator("[data-counted]")
     await expect(counted).to_have_attribute("data-counted", re.compile(r"(?=.*Ouder-Amstel)(?=.*Amstelveen)"))
