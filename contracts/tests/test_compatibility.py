@@ -30,6 +30,8 @@ def test_the_committed_schemas_are_current():
 
 def test_a_topic_maps_to_the_messages_it_carries():
     assert [c.model.__name__ for c in schemas.contracts_for_topic("partner.waternet.reports.v1")] == ["PartnerReportV1"]
+    assert [c.model.__name__ for c in schemas.contracts_for_topic("partner.waternet.rejections.v1")] == [
+        "ReportAcceptedWithWarnings", "ReportRejected"]
     decisions = {c.event_type for c in schemas.contracts_for_topic("vroeg.matching.decisions.v1")}
     assert {"HouseholdAtRisk", "HouseholdRiskEscalated", "SignalNotPickedUp"} <= decisions
     assert not schemas.contracts_for_topic("partner.waternet.reports.v2")

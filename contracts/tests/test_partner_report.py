@@ -1,11 +1,17 @@
 """The partner report v1 contract: what passes, what is refused, and how values are normalised."""
 
+import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from vroeg_contracts.events import ArrearsReported
 from vroeg_contracts.partner_report import PartnerReportV1
+from vroeg_contracts.privacy import SealedContact
 
 TODAY = date(2026, 11, 26)
 
@@ -84,3 +90,34 @@ def test_a_resolve_may_leave_out_the_client():
     data = report()
     del data["client"]
     assert error_fields(data) == {""}
+
+
+@pytest.mark.parametrize(("sent", "expected"), [
+    ("89.5", "89.50"), ("1200", "1200.00"), (89.5, "89.50"), (1200, "1200.00"), ("0.1", "0.10"),
+    ("812.50", "812.50"), ("1.100", "1.10"), ("1e3", "1000.00"),
+])
+def test_the_amount_is_normalised_to_two_decimals(sent, expected):
+    arrears = validate(report(arrears__amount=sent)).arrears
+    assert str(arrears.amount) == expected
+    assert arrears.model_dump(mode="json")["amount"] == expected
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999999.99"), places=2,
+                   allow_nan=False, allow_infinity=False))
+def test_an_amount_keeps_its_value_and_travels_with_two_decimals(amount):
+    # However the partner wrote it (`89.5`, `89.50`, `8.95E+1`), the bus carries `89.50`.
+    for sent in (str(amount), str(amount.normalize()), f"{amount:E}"):
+        parsed = validate(report(arrears__amount=sent)).arrears.amount
+        assert parsed == amount
+        assert str(parsed) == f"{amount:.2f}"
+
+
+def test_arrears_reported_carries_the_normalised_amount():
+    arrears = validate(report(arrears__amount="89.5")).arrears
+    event = ArrearsReported(
+        signal_id=uuid.uuid4(), partner_id="eigen-haard", report_id="EH-1", category=arrears.category,
+        status=arrears.status, amount=arrears.amount, signal_date=arrears.signal_date,
+        arrears_since=arrears.arrears_since, crisis=arrears.crisis, warm_handover=arrears.warm_handover,
+        person_key=None, contact=SealedContact(key_id="dev-1", ciphertext="AA=="),
+    )
+    assert '"amount":"89.50"' in event.model_dump_json()

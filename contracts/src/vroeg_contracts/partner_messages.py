@@ -1,8 +1,8 @@
-"""What partners receive back on their own topics: rejections (with reasons per field) and feedback.
+"""What partners receive back on their own topics: rejections (with reasons per field), warnings
+about optional fields left out of an accepted report, and feedback.
 
-Both are part of the public partner contract. Neither ever carries a value from the report (it may
-be personal data), and feedback never says why: a creditor may only learn whether a report was
-picked up.
+All are part of the public partner contract. None ever carries a value from the report (it may be
+personal data), and feedback never says why: a creditor may only learn whether a report was picked up.
 """
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ class ReportRejected(BaseModel):
     channel: Literal["kafka", "http", "csv", "replay"]
     rejected_at: AwareDatetime
     reasons: list[FieldReason]
+
+
+class ReportAcceptedWithWarnings(BaseModel):
+    """On `partner.<id>.rejections.v1`, keyed by report id: the report was accepted, but without the
+    optional fields named in `reasons` (an invalid phone number or e-mail address), which were left out."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    message_type: Literal["ReportAcceptedWithWarnings"] = "ReportAcceptedWithWarnings"
+    partner_id: str
+    report_id: str
+    channel: Literal["kafka", "http", "csv", "replay"]
+    accepted_at: AwareDatetime
+    reasons: list[FieldReason]  # the fields left out, and why; never their values
 
 
 class ReportFeedback(BaseModel):

@@ -60,6 +60,7 @@ class ReportStatus(StrEnum):
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+CENT = Decimal("0.01")
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 ARREARS_FIELDS = ("category", "municipality_code", "signal_date", "status", "amount", "arrears_since",
@@ -85,6 +86,13 @@ class Arrears(BaseModel):
     arrears_since: date
     crisis: bool = False
     warm_handover: bool = False
+
+    @field_validator("amount")
+    @classmethod
+    def _in_cents(cls, value: Decimal | None) -> Decimal | None:
+        # Two decimals always, so `89.5`, `1200` and `1E+3` travel as `89.50`, `1200.00` and `1000.00`.
+        # Exact: the constraints above already allow at most 2 decimals and 10 whole digits.
+        return None if value is None else value.quantize(CENT)
 
     @field_validator("signal_date")
     @classmethod

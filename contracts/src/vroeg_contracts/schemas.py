@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .envelope import Envelope, Event
-from .partner_messages import ReportFeedback, ReportRejected
+from .partner_messages import ReportAcceptedWithWarnings, ReportFeedback, ReportRejected
 from .partner_report import PartnerReportV1
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -93,6 +93,8 @@ def contracts() -> list[Contract]:
                  PartnerReportV1),
         Contract(f"partner/rejections.v1/{ReportRejected.__name__}.json", f"partner.{PARTNER_ID}.rejections.v1",
                  ReportRejected),
+        Contract(f"partner/rejections.v1/{ReportAcceptedWithWarnings.__name__}.json",
+                 f"partner.{PARTNER_ID}.rejections.v1", ReportAcceptedWithWarnings),
         Contract(f"partner/feedback.v1/{ReportFeedback.__name__}.json", f"partner.{PARTNER_ID}.feedback.v1",
                  ReportFeedback),
     ]

@@ -15,6 +15,7 @@ import pytest
 from intake.bootstrap import build
 from intake.config import IntakeSettings
 from intake.handlers.dependencies import IntakeDependencies
+from vroeg_runtime.outbox import OutboxRelay
 
 
 @dataclass
@@ -47,12 +48,20 @@ async def running(settings: IntakeSettings) -> AsyncIterator[RunningIntake]:
         yield RunningIntake(intake, client)
 
 
+async def _held_back(_relay: OutboxRelay) -> None:
+    """`OutboxRelay.start`, doing nothing: what a request wrote stays in the outbox."""
+
+
 @pytest.fixture(scope="module")
 async def http_intake(platform) -> AsyncIterator[RunningIntake]:
     """Intake taking HTTP only: its partner-topic subscriber stays off, so no other test's
-    intake has to share the partner topics with it."""
-    async for started in running(IntakeSettings(kafka_ingress=False)):
-        yield started
+    intake has to share the partner topics with it. Its outbox relay is held back, so the tests can
+    read what a request wrote for publishing (`Outbox`): the relay deletes what it published
+    (ADR 0006), and it is woken the moment a request commits. A later intake publishes the rest."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(OutboxRelay, "start", _held_back)
+        async for started in running(IntakeSettings(kafka_ingress=False)):
+            yield started
 
 
 @pytest.fixture(scope="module")

@@ -26,20 +26,21 @@ def scenario(residents, run: str) -> list[tuple[str, bytes]]:
     bad_postcode = residents.report("eigen-haard", "rent", residents.client(postcode="0000 XX"), report_id=f"{run}-b")
     other = residents.report("eigen-haard", "rent", residents.client(), report_id=f"{run}-c")
     foreign = residents.report("vgz", "health_insurance", residents.client(), report_id=f"{run}-d")
-    as_bytes = [json.dumps(r).encode() for r in
-                (first, first, updated, bad_postcode, bad_postcode, other, first, resolved, reopened, foreign)]
+    bad_phone = residents.report("eigen-haard", "rent", {**residents.client(), "phone": "bel maar"}, report_id=f"{run}-e")
+    as_bytes = [json.dumps(r).encode() for r in (first, first, updated, bad_postcode, bad_postcode, other, first,
+                                                 resolved, reopened, foreign, bad_phone, bad_phone)]
     return [("eigen-haard", raw) for raw in as_bytes] + [("eigen-haard", f"not json {run}".encode())]
 
 
 def summary(outcome) -> tuple[Any, ...]:
     return (outcome.status, outcome.change, tuple(r.field for r in outcome.reasons),
-            outcome.signal_id is not None, outcome.rejection_id is not None)
+            tuple(w.field for w in outcome.warnings), outcome.signal_id is not None, outcome.rejection_id is not None)
 
 
 async def stored(conn, run: str) -> dict[str, Any]:
     """What intake holds for the run, with the run's name taken out of the report ids."""
     signals = await conn.fetch("SELECT report_id, status, cardinality(versions) AS versions,"
-                               " report #>> '{arrears,amount}' AS amount FROM signals WHERE report_id LIKE $1"
+                               " report #>> '{arrears,amount}' AS amount, warnings FROM signals WHERE report_id LIKE $1"
                                " ORDER BY report_id", f"{run}-%")
     rejections = await conn.fetch("SELECT report_id, reasons FROM rejections WHERE report_id LIKE $1 ORDER BY report_id",
                                   f"{run}-%")
@@ -48,7 +49,8 @@ async def stored(conn, run: str) -> dict[str, Any]:
         "SELECT headers ->> 'event_type' AS type, count(*) FROM outbox"
         " WHERE convert_from(payload, 'UTF8') LIKE $1 GROUP BY 1 ORDER BY 1", f"%{run}-%")
     short = lambda report_id: report_id.removeprefix(f"{run}-")  # noqa: E731
-    return {"signals": [(short(r["report_id"]), r["status"], r["versions"], r["amount"]) for r in signals],
+    return {"signals": [(short(r["report_id"]), r["status"], r["versions"], r["amount"], r["warnings"])
+                        for r in signals],
             "rejections": [(short(r["report_id"]), r["reasons"]) for r in rejections],
             "raw_reports": raws, "events": [tuple(r) for r in events]}
 
@@ -70,7 +72,9 @@ async def test_a_batch_answers_and_stores_what_one_by_one_does(residents, intake
             at_once = await take_reports(uow, intake, batch, channel="kafka")
         assert [summary(o) for o in at_once] == [summary(o) for o in one_by_one]
         assert [o.change for o in at_once if o.change] == ["new", "duplicate", "updated", "new", "duplicate",
-                                                          "updated"]
+                                                          "updated", "new", "duplicate"]
+        # The report with a bad phone is taken without it, and answered with a warning, also as a duplicate.
+        assert [[w.field for w in o.warnings] for o in at_once[-3:-1]] == [["client.phone"]] * 2
         assert await stored(conn, batch_run) == await stored(conn, one_run)
 
         # Taken again, a batch changes nothing: the same answers, nothing new stored.

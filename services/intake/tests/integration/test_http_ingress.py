@@ -15,7 +15,7 @@ async def test_one_json_report_is_accepted_and_published(http_intake, outbox, re
     answer = response.json()
     assert answer["partner_id"] == "eigen-haard" and answer["accepted"] == 1
     assert answer["reports"] == [{"index": 0, "line": None, "report_id": report["report_id"], "status": "accepted",
-                                  "change": "new", "reasons": [], "rejection_id": None}]
+                                  "change": "new", "reasons": [], "warnings": [], "rejection_id": None}]
     published, = await outbox.arrears_reported(report["report_id"])
     assert published["topic"] == topics.ARREARS_REPORTED
     assert published["payload"]["status"] == "open"

@@ -1,12 +1,16 @@
-"""The one validation path: every bad value is refused with its field named, and good values are
-normalised (postcode, phone) or kept exactly (names)."""
+"""The one validation path: every bad value is refused with its field named, except an invalid
+optional contact detail, which is left out with a warning; good values are normalised (postcode,
+phone, amount) or kept exactly (names)."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from intake.domain.partners import Partner
-from intake.domain.validation import ValidationContext, decode_json, readable_report_id, validate_report
+from intake.domain.validation import ValidationContext, ValidReport, decode_json, readable_report_id, validate_report
 from vroeg_contracts.partner_report import Category, PartnerReportV1
 from vroeg_runtime.logs import redact_text
 
@@ -55,10 +59,16 @@ def fields_of(data, sender="eigen-haard"):
     return set(reasons_of(data, sender))
 
 
-def valid(data, sender="eigen-haard") -> PartnerReportV1:
+def accepted(data, sender="eigen-haard") -> ValidReport:
     result = validate_report(data, sender=sender, context=CONTEXT)
-    assert isinstance(result, PartnerReportV1), result
+    assert isinstance(result, ValidReport), result
     return result
+
+
+def valid(data, sender="eigen-haard") -> PartnerReportV1:
+    result = accepted(data, sender)
+    assert not result.warnings, result.warnings
+    return result.report
 
 
 BAD = [
@@ -101,10 +111,6 @@ BAD = [
      "arrears.municipality_code"),
     ("another partner's id", {"partner_id": "waternet"}, "partner_id"),
     ("a partner id that is no slug", {"partner_id": "Eigen Haard"}, "partner_id"),
-    ("a phone number too short", {"client__phone": "12"}, "client.phone"),
-    ("a phone number that is text", {"client__phone": "bel maar"}, "client.phone"),
-    ("an e-mail address without @", {"client__email": "a.jansen.example.nl"}, "client.email"),
-    ("an e-mail address with two @", {"client__email": "a@b@example.nl"}, "client.email"),
     ("a NUL character in a name", {"client__surname": "Jan\x00sen"}, "client.surname"),
     ("an unpaired surrogate in a city", {"client__city": "Ouderkerk \ud800"}, "client.city"),
     ("an empty surname", {"client__surname": ""}, "client.surname"),
@@ -124,6 +130,79 @@ def test_the_flat_form_names_the_same_field(what, change, field):
         pytest.skip("only a nested report has a flat form")
     expected = "nickname" if what == "an unknown field" else field  # a flat unknown field is named as sent
     assert expected in fields_of(flat(data))
+
+
+# An invalid optional contact detail: the report is accepted without it, and the partner warned.
+WARNED = [
+    # (what, the change, the field left out)
+    ("a phone number too short", {"client__phone": "12"}, "client.phone"),
+    ("a phone number that is text", {"client__phone": "bel maar"}, "client.phone"),
+    ("a phone number that is no string", {"client__phone": 612345678}, "client.phone"),
+    ("a NUL character in a phone number", {"client__phone": "06\x0012345678"}, "client.phone"),
+    ("an e-mail address without @", {"client__email": "a.jansen.example.nl"}, "client.email"),
+    ("an e-mail address with two @", {"client__email": "a@b@example.nl"}, "client.email"),
+]
+
+
+@pytest.mark.parametrize(("what", "change", "field"), WARNED, ids=[case[0] for case in WARNED])
+@pytest.mark.parametrize("form", ["nested", "flat"])
+def test_an_invalid_optional_contact_detail_is_left_out_with_a_warning(what, change, field, form):
+    data = report(**change)
+    result = accepted(data if form == "nested" else flat(data))
+    assert [w.field for w in result.warnings] == [field]
+    assert getattr(result.report.client, field.removeprefix("client.")) is None
+    # Everything else is taken as sent.
+    other = "email" if field == "client.phone" else "phone"
+    assert getattr(result.report.client, other) == getattr(valid(report()).client, other)
+    assert result.report.arrears == valid(report()).arrears
+
+
+def test_a_bad_phone_names_the_field_and_the_reason_but_never_the_value():
+    result = accepted(report(client__phone="0612 bel 3456789"))
+    warning, = result.warnings
+    assert warning.field == "client.phone" and warning.reason.startswith("not a")
+    assert "3456789" not in repr(result.warnings) and "0612" not in repr(result.warnings)
+
+
+def test_both_contact_details_may_be_left_out_at_once():
+    result = accepted(report(client__phone="12", client__email="kapot@@example.nl"))
+    assert {w.field for w in result.warnings} == {"client.phone", "client.email"}
+    assert (result.report.client.phone, result.report.client.email) == (None, None)
+
+
+@pytest.mark.parametrize(("strict_change", "strict_field"), [
+    ({"client__bsn": "123456789"}, "client.bsn"),
+    ({"client__postcode": "1234 SS"}, "client.postcode"),
+    ({"client__birth_date": "2027-01-01"}, "client.birth_date"),
+    ({"client__house_letter": "AB"}, "client.house_letter"),
+    ({"arrears__category": "water"}, "arrears.category"),
+])
+def test_a_report_refused_for_a_strict_field_names_the_contact_detail_too(strict_change, strict_field):
+    assert fields_of(report(client__phone="12", **strict_change)) == {"client.phone", strict_field}
+
+
+def test_a_nul_in_a_phone_number_does_not_hide_the_other_problems():
+    assert fields_of(report(client__phone="06\x00", client__postcode="1234 SS")) == {"client.phone", "client.postcode"}
+
+
+def test_a_valid_report_has_no_warnings():
+    assert accepted(report()).warnings == ()
+
+
+@pytest.mark.parametrize(("given_amount", "expected"), [
+    ("89.5", "89.50"), ("1200", "1200.00"), (89.5, "89.50"), (1200, "1200.00"), ("812.50", "812.50"), ("1E+3", "1000.00"),
+])
+def test_the_amount_travels_with_two_decimals(given_amount, expected):
+    parsed = valid(report(arrears__amount=given_amount))
+    assert parsed.model_dump(mode="json")["arrears"]["amount"] == expected
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999999.99"), places=2,
+                   allow_nan=False, allow_infinity=False))
+def test_every_valid_amount_keeps_its_value_with_exactly_two_decimals(amount):
+    for sent in (str(amount), str(amount.normalize())):
+        parsed = valid(report(arrears__amount=sent)).arrears.amount
+        assert parsed == amount and parsed.as_tuple().exponent == -2
 
 
 def test_every_problem_is_named_at_once():

@@ -105,14 +105,16 @@ class BatchedReportRepository(ReportRepository):
 
     async def save_signal(self, *, signal_id: uuid.UUID, partner_id: str, report_id: str, municipality_code: str,
                           household_key: str, person_key: str | None, category: str, status: str,
-                          report: dict[str, Any], version: str, raw_report_id: uuid.UUID) -> None:
+                          report: dict[str, Any], version: str, raw_report_id: uuid.UUID,
+                          warnings: list[dict[str, str]]) -> None:
         key = (partner_id, report_id)
         held = self._loaded(self._signals, key)
         versions = (held.versions if held else frozenset()) | {version}
         self._signals[key] = HeldSignal(signal_id, report, versions)
         # One row per report id: the last version of the batch, with every version's digest.
         self._signal_rows[key] = (signal_id, partner_id, report_id, municipality_code, household_key, person_key,
-                                  category, status, json.dumps(report), raw_report_id, sorted(versions))
+                                  category, status, json.dumps(report), raw_report_id, sorted(versions),
+                                  json.dumps(warnings))
 
     async def add_rejection(self, *, raw_report_id: uuid.UUID, partner_id: str, report_id: str | None,
                             raw: bytes, reasons: list[dict[str, str]]) -> uuid.UUID:
@@ -137,15 +139,15 @@ class BatchedReportRepository(ReportRepository):
         if self._signal_rows:
             await self.conn.execute(
                 """INSERT INTO signals (signal_id, partner_id, report_id, municipality_code, household_key, person_key,
-                                        category, status, report, raw_report_id, versions)
-                   SELECT s, p, r, m, h, k, c, st, rep, raw, ARRAY(SELECT jsonb_array_elements_text(v))
+                                        category, status, report, raw_report_id, versions, warnings)
+                   SELECT s, p, r, m, h, k, c, st, rep, raw, ARRAY(SELECT jsonb_array_elements_text(v)), w
                    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                               $8::text[], $9::jsonb[], $10::uuid[], $11::jsonb[])
-                        AS u(s, p, r, m, h, k, c, st, rep, raw, v)
+                               $8::text[], $9::jsonb[], $10::uuid[], $11::jsonb[], $12::jsonb[])
+                        AS u(s, p, r, m, h, k, c, st, rep, raw, v, w)
                    ON CONFLICT (partner_id, report_id) DO UPDATE
                      SET status = EXCLUDED.status, report = EXCLUDED.report, raw_report_id = EXCLUDED.raw_report_id,
-                         versions = EXCLUDED.versions, updated_at = now()""",
-                *columns([(*row[:10], json.dumps(row[10])) for row in self._signal_rows.values()], 11))
+                         versions = EXCLUDED.versions, warnings = EXCLUDED.warnings, updated_at = now()""",
+                *columns([(*row[:10], json.dumps(row[10]), row[11]) for row in self._signal_rows.values()], 12))
         if self._new_rejections:
             await self.conn.executemany(
                 "INSERT INTO rejections (rejection_id, raw_report_id, partner_id, report_id, raw_sha256, reasons)"

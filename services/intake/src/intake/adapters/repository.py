@@ -119,16 +119,18 @@ class ReportRepository:
 
     async def save_signal(self, *, signal_id: uuid.UUID, partner_id: str, report_id: str, municipality_code: str,
                           household_key: str, person_key: str | None, category: str, status: str,
-                          report: dict[str, Any], version: str, raw_report_id: uuid.UUID) -> None:
+                          report: dict[str, Any], version: str, raw_report_id: uuid.UUID,
+                          warnings: list[dict[str, str]]) -> None:
         await self.conn.execute(
             """INSERT INTO signals (signal_id, partner_id, report_id, municipality_code, household_key, person_key,
-                                    category, status, report, raw_report_id, versions)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, ARRAY[$11::text])
+                                    category, status, report, raw_report_id, versions, warnings)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, ARRAY[$11::text], $12::jsonb)
                ON CONFLICT (partner_id, report_id) DO UPDATE
                  SET status = EXCLUDED.status, report = EXCLUDED.report, raw_report_id = EXCLUDED.raw_report_id,
-                     versions = signals.versions || EXCLUDED.versions, updated_at = now()""",
+                     versions = signals.versions || EXCLUDED.versions, warnings = EXCLUDED.warnings,
+                     updated_at = now()""",
             signal_id, partner_id, report_id, municipality_code, household_key, person_key, category, status,
-            json.dumps(report), raw_report_id, version,
+            json.dumps(report), raw_report_id, version, json.dumps(warnings),
         )
 
     async def rejection_of(self, partner_id: str, raw: bytes) -> HeldRejection | None:

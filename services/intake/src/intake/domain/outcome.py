@@ -20,7 +20,8 @@ class ReportOutcome:
     status: Literal["accepted", "rejected"]
     report_id: str | None
     change: Change | None = None
-    reasons: tuple[FieldError, ...] = ()
+    reasons: tuple[FieldError, ...] = ()  # why it was rejected
+    warnings: tuple[FieldError, ...] = ()  # accepted: the optional fields left out, and why
     signal_id: uuid.UUID | None = None
     rejection_id: uuid.UUID | None = None
 
@@ -36,6 +37,8 @@ class ReportOutcome:
             answer["change"] = self.change.value
         if self.reasons:
             answer["reasons"] = [r.as_dict() for r in self.reasons]
+        if self.warnings:
+            answer["warnings"] = [w.as_dict() for w in self.warnings]
         if self.rejection_id is not None:
             answer["rejection_id"] = str(self.rejection_id)
         return answer
@@ -47,6 +50,7 @@ class ImportCounts:
 
     accepted: int = 0
     duplicates: int = 0  # accepted before: nothing changed
+    warned: int = 0  # accepted without an invalid optional field
     rejected: int = 0
     first_rejections: list[tuple[int, ReportOutcome]] = field(default_factory=list)
 
@@ -58,6 +62,7 @@ class ImportCounts:
         if outcome.status == "accepted":
             self.accepted += 1
             self.duplicates += outcome.change is Change.DUPLICATE
+            self.warned += bool(outcome.warnings)
         else:
             self.rejected += 1
             if len(self.first_rejections) < keep_rejections:

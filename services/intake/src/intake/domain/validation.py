@@ -1,8 +1,9 @@
 """The one validation path for partner reports, whatever way they came in (Kafka, HTTP or CSV).
 
-It turns a decoded report into either a valid `PartnerReportV1` or a list of `FieldError`s, each
-naming the field and the reason. It never raises for bad input, and no reason repeats a value from
-the report: rejections travel back on a topic, and a value may be personal data.
+It turns a decoded report into either a `ValidReport` (the valid `PartnerReportV1`, and a warning for
+each optional contact detail it had to leave out) or a list of `FieldError`s, each naming the field
+and the reason. It never raises for bad input, and no reason repeats a value from the report:
+rejections and warnings travel back on a topic, and a value may be personal data.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ _MAX_FIELD_NAME = 100
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and surrogates that pair with nothing in UTF-8
 # A report is two levels deep; anything much deeper is refused before any code walks it.
 MAX_JSON_DEPTH = 16
+# The optional contact details: an invalid one is left out of a report that is otherwise valid, and
+# the partner is warned, rather than the whole report refused. Without it outreach writes or visits
+# instead of calling or e-mailing; refusing it would keep the arrears from the municipality until
+# the partner resends (Wgs). Every other field stays strict: the BSN, the name parts, the birth date
+# and the address say who the resident is and where the household lives, and a wrong one left out
+# silently could put the signal with the wrong household or address the letter wrongly.
+DROPPABLE_FIELDS = frozenset({"client.phone", "client.email"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,14 @@ class FieldError:
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ValidReport:
+    """A report that may be accepted, and why any optional field was left out of it."""
+
+    report: PartnerReportV1
+    warnings: tuple[FieldError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,8 +108,35 @@ def readable_report_id(data: Any) -> str | None:
     return report_id if isinstance(report_id, str) and _REPORT_ID.match(report_id) else None
 
 
-def validate_report(data: Any, *, sender: str, context: ValidationContext) -> PartnerReportV1 | list[FieldError]:
-    """Validate one report (already decoded) sent by the authenticated partner `sender`."""
+def validate_report(data: Any, *, sender: str, context: ValidationContext) -> ValidReport | list[FieldError]:
+    """Validate one report (already decoded) sent by the authenticated partner `sender`.
+
+    When the only problems are invalid optional contact details (`DROPPABLE_FIELDS`), the report is
+    valid without them: they are left out and named as warnings. A report refused for anything else
+    names those problems too, so the partner learns every one at once.
+    """
+    result = _checked(data, sender, context)
+    if not isinstance(result, list):
+        return ValidReport(result)
+    droppable = [e for e in result if e.field in DROPPABLE_FIELDS]
+    if not droppable or len(droppable) < len(result):
+        return result
+    retried = _checked(_without(data, {e.field for e in droppable}), sender, context)
+    if isinstance(retried, list):  # only after an early stop (text no column can hold) hid the rest
+        return [*droppable, *retried]
+    return ValidReport(retried, tuple(droppable))
+
+
+def _without(data: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """The report with the named client fields taken out, wherever it has them (nested or flat)."""
+    names = {field.removeprefix("client.") for field in fields}
+    kept = {key: value for key, value in data.items() if key not in names}
+    if isinstance(kept.get("client"), dict):
+        kept["client"] = {key: value for key, value in kept["client"].items() if key not in names}
+    return kept
+
+
+def _checked(data: Any, sender: str, context: ValidationContext) -> PartnerReportV1 | list[FieldError]:
     if not isinstance(data, dict):
         return [FieldError("(report)", "a report must be a JSON object")]
     unstorable = _unstorable_text(data, ())

@@ -1,5 +1,6 @@
 """The HTTP way in: `POST /v1/reports` with a partner's bearer token, and a JSON object, a JSON array
-or a CSV body. The answer names, per report, whether it was accepted or rejected, and why."""
+or a CSV body. The answer names, per report, whether it was accepted or rejected, and why, and what
+was left out of an accepted one."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ class ReportAnswer(BaseModel):
     report_id: str | None
     status: Literal["accepted", "rejected"]
     change: Literal["new", "updated", "duplicate"] | None = None
-    reasons: list[Reason] = []
+    reasons: list[Reason] = []  # rejected: every problem, by field
+    warnings: list[Reason] = []  # accepted: the optional fields left out (an invalid phone or e-mail), and why
     rejection_id: uuid.UUID | None = None
 
 

@@ -1,6 +1,7 @@
 """Take partner reports, whichever way they came in: validate each through the domain, store it
 through the repository, and emit `ArrearsReported` (accepted) or `ReportRejected` to the partner
-(refused, with the fields and reasons).
+(refused, with the fields and reasons). A report accepted without an invalid optional field also
+sends the partner `ReportAcceptedWithWarnings`, naming the field and the reason.
 
 `take_report` takes one report with a round trip per read and write; `take_reports` takes a batch
 with a few statements for the whole batch (ADR 0005). Both judge each report in the same steps
@@ -18,8 +19,7 @@ from datetime import UTC, datetime
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope, correlation_id_of
 from vroeg_contracts.events import ArrearsReported
-from vroeg_contracts.partner_messages import FieldReason, ReportRejected
-from vroeg_contracts.partner_report import PartnerReportV1
+from vroeg_contracts.partner_messages import FieldReason, ReportAcceptedWithWarnings, ReportRejected
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.batch_repository import BatchedReportRepository
@@ -28,7 +28,7 @@ from ..adapters.repository import ReportRepository
 from ..config import SERVICE
 from ..domain.lifecycle import Change, assess, canonical, merged, version_digest
 from ..domain.outcome import Channel, ReportOutcome
-from ..domain.validation import FieldError, ValidationContext, readable_report_id, validate_report
+from ..domain.validation import FieldError, ValidationContext, ValidReport, readable_report_id, validate_report
 from .dependencies import IntakeDependencies
 
 
@@ -84,27 +84,34 @@ async def _take(uow: UnitOfWork, repo: ReportRepository, deps: IntakeDependencie
         earlier = await repo.rejection_of(sender, incoming.raw)
         if earlier is not None and not earlier.replayed:
             return ReportOutcome.refused(earlier.report_id, earlier.rejection_id, earlier.reasons)
-    report = list(incoming.errors) or validate_report(incoming.data, sender=sender, context=context)
-    if isinstance(report, list):
+    validated = list(incoming.errors) or validate_report(incoming.data, sender=sender, context=context)
+    if isinstance(validated, list):
         return await _reject(uow, repo, sent, channel=channel, report_id=readable_report_id(incoming.data),
-                             errors=report)
+                             errors=validated)
 
+    report, warnings = validated.report, validated.warnings
     await repo.lock_report_id(report.partner_id, report.report_id)
     held = await repo.signal_for_update(report.partner_id, report.report_id)
     assessment = assess(report, held.report if held else None, held.versions if held else ())
     if assessment.errors:
-        return await _reject(uow, repo, sent, channel=channel, report_id=report.report_id, errors=assessment.errors)
+        return await _reject(uow, repo, sent, channel=channel, report_id=report.report_id,
+                             errors=[*assessment.errors, *warnings])
     if assessment.change is Change.DUPLICATE:
+        # Nothing changes, so nothing is sent again; the answer still names what was left out.
         assert held is not None
-        return ReportOutcome("accepted", report.report_id, Change.DUPLICATE, signal_id=held.signal_id)
-    signal_id = await _accept(uow, repo, deps, sent, merged(report, held.report if held else None),
-                              held.signal_id if held else uuid.uuid4(), channel=channel)
-    return ReportOutcome("accepted", report.report_id, assessment.change, signal_id=signal_id)
+        return ReportOutcome("accepted", report.report_id, Change.DUPLICATE, warnings=warnings,
+                             signal_id=held.signal_id)
+    current = ValidReport(merged(report, held.report if held else None), warnings)
+    signal_id = await _accept(uow, repo, deps, sent, current, held.signal_id if held else uuid.uuid4(),
+                              channel=channel)
+    return ReportOutcome("accepted", report.report_id, assessment.change, warnings=warnings, signal_id=signal_id)
 
 
 async def _accept(uow: UnitOfWork, repo: ReportRepository, deps: IntakeDependencies, sent: Sent,
-                  current: PartnerReportV1, signal_id: uuid.UUID, *, channel: Channel) -> uuid.UUID:
-    """Store the raw report and the signal as it now stands, and emit its ArrearsReported."""
+                  validated: ValidReport, signal_id: uuid.UUID, *, channel: Channel) -> uuid.UUID:
+    """Store the raw report and the signal as it now stands (with any warnings), and emit its
+    ArrearsReported, and the warnings to the partner."""
+    current, warnings = validated.report, [w.as_dict() for w in validated.warnings]
     assert current.client is not None
     privacy = deps.privacy
     arrears = current.arrears
@@ -118,7 +125,8 @@ async def _accept(uow: UnitOfWork, repo: ReportRepository, deps: IntakeDependenc
     await repo.save_signal(signal_id=signal_id, partner_id=current.partner_id, report_id=current.report_id,
                            municipality_code=municipality, household_key=household, person_key=person,
                            category=arrears.category.value, status=arrears.status.value,
-                           report=state, version=version_digest(state), raw_report_id=raw_report_id)
+                           report=state, version=version_digest(state), raw_report_id=raw_report_id,
+                           warnings=warnings)
     event = ArrearsReported(
         signal_id=signal_id, partner_id=current.partner_id, report_id=current.report_id,
         category=arrears.category, status=arrears.status, amount=arrears.amount, signal_date=arrears.signal_date,
@@ -127,6 +135,10 @@ async def _accept(uow: UnitOfWork, repo: ReportRepository, deps: IntakeDependenc
     )
     uow.emit(Envelope.wrap(event, producer=SERVICE, municipality_code=municipality, household_key=household,
                            correlation_id=correlation_id_of(current.partner_id, current.report_id)))
+    if warnings:
+        _tell_partner(uow, current.partner_id, current.report_id, ReportAcceptedWithWarnings(
+            partner_id=current.partner_id, report_id=current.report_id, channel=channel,
+            accepted_at=datetime.now(UTC), reasons=[FieldReason(**w) for w in warnings]))
     return signal_id
 
 
@@ -147,11 +159,17 @@ async def _reject(uow: UnitOfWork, repo: ReportRepository, sent: Sent, *, channe
                                            media_type=incoming.media_type, report_id=report_id)
         rejection_id = await repo.add_rejection(raw_report_id=raw_report_id, partner_id=sender, report_id=report_id,
                                                 raw=incoming.raw, reasons=reasons)
-    # The partner hears back on its own topic; the message names fields and reasons, never values.
-    message = ReportRejected(rejection_id=rejection_id, partner_id=sender, report_id=report_id, channel=channel,
-                             rejected_at=datetime.now(UTC), reasons=[FieldReason(**r) for r in reasons])
-    message_id = uuid.uuid4()
-    uow.emit_raw(event_id=message_id, topic=topics.partner_rejections(sender), key=report_id or str(rejection_id),
-                 payload=message.model_dump_json().encode(),
-                 headers={"event_type": "ReportRejected", "event_id": str(message_id)})
+    _tell_partner(uow, sender, report_id or str(rejection_id), ReportRejected(
+        rejection_id=rejection_id, partner_id=sender, report_id=report_id, channel=channel,
+        rejected_at=datetime.now(UTC), reasons=[FieldReason(**r) for r in reasons]))
     return ReportOutcome("rejected", report_id, reasons=tuple(errors), rejection_id=rejection_id)
+
+
+def _tell_partner(uow: UnitOfWork, partner_id: str, key: str,
+                  message: ReportRejected | ReportAcceptedWithWarnings) -> None:
+    """Put a message for the partner on its own rejections topic, keyed by its report id. The message
+    names fields and reasons, never values."""
+    message_id = uuid.uuid4()
+    uow.emit_raw(event_id=message_id, topic=topics.partner_rejections(partner_id), key=key,
+                 payload=message.model_dump_json().encode(),
+                 headers={"event_type": message.message_type, "event_id": str(message_id)})

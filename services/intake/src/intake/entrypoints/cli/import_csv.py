@@ -75,8 +75,9 @@ def summary(path: Path, counts: ImportCounts) -> str:
     if counts.rejected > len(counts.first_rejections):
         lines.append(f"... and {counts.rejected - len(counts.first_rejections)} more rejected rows "
                      "(stored with their reasons; see `python -m intake replay --list`)")
-    lines.append(f"{path}: {counts.rows} rows, {counts.accepted} accepted ({counts.duplicates} of them seen before), "
-                 f"{counts.rejected} rejected")
+    warned = f", {counts.warned} with an invalid optional field left out" if counts.warned else ""
+    lines.append(f"{path}: {counts.rows} rows, {counts.accepted} accepted ({counts.duplicates} of them seen before"
+                 f"{warned}), {counts.rejected} rejected")
     return "\n".join(lines)
 
 
