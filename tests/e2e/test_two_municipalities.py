@@ -155,7 +155,15 @@ async def test_two_municipalities_side_by_side(stack, residents, tmp_path):
         assert both["total"]["cases"] == kpi["0437"]["total"]["cases"] + kpi["0362"]["total"]["cases"]
         delivery = await outreach.get("/v1/ddas", params={**period, "municipality": "0362"}, headers=REGIONAL_SUPERVISOR)
         assert delivery.status_code == 200
-        assert people["av"]["surname"] in delivery.text and people["oa"]["surname"] not in delivery.text
+        # v1.2: only Amstelveen's levering, its resident by BSN alone; no name of anyone, nothing of Ouder-Amstel's.
+        assert [lv["gemeentecode"] for lv in delivery.json()["leveringen"]] == ["0362"]
+        (levering,) = delivery.json()["leveringen"]
+        assert people["av"]["bsn"] in {s["client"].get("burgerservicenummer") for s in levering["vroegsignalen"]}
+        for person in people.values():
+            assert person["surname"] not in delivery.text and person["street"] not in delivery.text
+        for name in ("oa", "oa_tax"):
+            assert people[name]["bsn"] not in delivery.text
+            assert case[name] not in delivery.text
         refused = await outreach.get("/v1/ddas", params={**period, "municipality": "0437"},
                                      headers={"Authorization": "Bearer dev-supervisor-0362-token"})
         assert refused.status_code == 404

@@ -18,7 +18,7 @@ def attempt(kind="Telefoon", reached=False, day_part="Ochtend", when=TODAY, **ex
 
 
 @pytest.mark.parametrize(("body", "field", "reason"), [
-    (attempt(kind="Telefax"), "kind", "Input should be 'Mail', 'Brief'"),
+    (attempt(kind="Telefax"), "kind", "Input should be 'Administratief', 'Afspraak op locatie'"),
     (attempt(day_part="Nacht"), "day_part", "Input should be 'Ochtend', 'Middag' or 'Avond'"),
     (attempt(when=(today_in_amsterdam() + timedelta(days=1)).isoformat()), "date", "lies in the future"),
     (attempt(when="12-01-2025"), "date", "Input should be a valid date"),
@@ -109,7 +109,7 @@ async def test_an_outcome_outside_the_ddas_list_or_for_an_unknown_case_is_refuse
 
 async def test_a_referral_goes_only_with_a_referral_outcome(api, new_case):
     case_id = (await new_case(send_letter=False)).payload.episode_id
-    body = {"outcome": "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    body = {"outcome": "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
             "referral": {"recipient": "schuldhulp-amstelland", "purpose": "schuldhulpverlening",
                          "data_categories": ["name"]}}
     response = await api.post(f"/v1/cases/{case_id}/outcome", json=body, headers=auth("caseworker"))

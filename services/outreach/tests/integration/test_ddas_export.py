@@ -1,4 +1,6 @@
-"""The DDAS delivery from the real database, by API and by command, valid against the official schema."""
+"""The DDAS v1.2 delivery from the real database, by API and by command, valid against the official
+schema (formats included), with the minimised client; an invalid one never leaves and is logged
+without personal data."""
 
 import json
 import os
@@ -7,14 +9,21 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+import structlog.testing
 from jsonschema import Draft202012Validator, FormatChecker
 
+from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid
+from outreach.adapters.audit import Reader
+from outreach.domain.ddas import PeriodRecords
+from outreach.handlers import reporting
 from vroeg_contracts.partner_report import today_in_amsterdam
+from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
 from .conftest import auth
 
-OFFICIAL = json.loads((Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v0.9"
-                       / "json_schema_Uitwisselmodel.json").read_text())
+SHARED = Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v1.2" / "json_schema_Uitwisselmodel.json"
+OFFICIAL = json.loads((SHARED if SHARED.exists() else SCHEMA_PATH).read_text())
 TODAY = today_in_amsterdam().isoformat()
 
 
@@ -42,17 +51,58 @@ async def test_the_delivery_holds_the_case_its_signals_attempts_and_outcome(api,
     assert_valid(document)
     signal_ids = {str(s.signal_id) for s in case.payload.signals}
     (zaak,) = case_entry(document, signal_ids)
-    assert zaak["resultaat"] == "(Budget)advies en/of quick fix" and zaak["datum_opgepakt"] == TODAY
+    assert zaak["resultaat"] == "(Budget)advies en/of quick fix" and zaak["datumOpgepakt"] == TODAY
     assert [(p["soort"], p["bereikt"]) for p in zaak["contactpogingen"]] == [("Brief", False), ("Telefoon", True)]
     signals = {s["ID"]: s for lv in document["leveringen"] for s in lv["vroegsignalen"]}
     assert {signals[i]["signaalpartner"]["type"] for i in signal_ids} == {"Huur", "Water"}
-    assert all(signals[i]["bedrag"] == 123 and signals[i]["client"]["Achternaam"].startswith("Proefbewoner")
-               for i in signal_ids)
+    assert all(signals[i]["bedrag"] == 123 and signals[i]["client"] == {"burgerservicenummer": "123456782"}
+               and signals[i]["status"] == "Opgepakt" for i in signal_ids)
+    for personal in ("Proefbewoner", "Teststraat", "Ouderkerk aan de Amstel", "example.nl", "+316"):
+        assert personal not in response.text
 
     kpi = (await api.get(f"/v1/kpi?from={TODAY}&to={TODAY}", headers=auth("supervisor"))).json()
     assert kpi["total"]["cases"] >= 1 and kpi["total"]["help_accepted"] >= 1
     assert kpi["per_partner_type"]["Huur"]["cases"] >= 1
     assert "Proefbewoner" not in json.dumps(kpi)  # figures only
+
+
+async def test_one_levering_per_municipality_and_only_the_one_asked_for(api, new_case):
+    here, there = await new_case(send_letter=False), await new_case(send_letter=False, municipality_code="0362")
+    both = (await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}", headers=auth("auditor"))).json()
+    assert_valid(both)
+    codes = [lv["gemeentecode"] for lv in both["leveringen"]]
+    assert sorted(codes) == codes and len(set(codes)) == len(codes) and {"0437", "0362"} <= set(codes)
+    assert [lv["teller"] for lv in both["leveringen"]] == list(range(1, len(codes) + 1))
+    ids = {lv["gemeentecode"]: {z["vroegsignalen"][0]["ID"] for z in lv["vroegsignaalzaken"]} for lv in both["leveringen"]}
+    assert {str(s.signal_id) for s in here.payload.signals} & ids["0437"]
+    assert {str(s.signal_id) for s in there.payload.signals} & ids["0362"]
+
+    only = await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}&municipality=0362", headers=auth("auditor"))
+    assert [lv["gemeentecode"] for lv in only.json()["leveringen"]] == ["0362"]
+    assert all(str(s.signal_id) not in only.text for s in here.payload.signals)
+
+
+async def test_an_invalid_delivery_is_refused_and_logged_without_personal_data(outreach, new_case, monkeypatch):
+    await new_case(send_letter=False)
+    spoilt = reporting.ddas.delivery
+
+    def with_a_name(records: PeriodRecords, **kwargs):
+        document = spoilt(records, **kwargs)
+        for levering in document["leveringen"]:
+            for entry in levering["vroegsignalen"]:
+                entry["client"]["achternaam"] = "Proefbewoner-Geheim"
+        return document
+
+    monkeypatch.setattr(reporting.ddas, "delivery", with_a_name)
+    with structlog.testing.capture_logs() as logs, pytest.raises(DeliveryInvalid) as raised:
+        async with pooled_unit_of_work(outreach.runtime.db) as uow:
+            await reporting.ddas_delivery(uow, today_in_amsterdam(), today_in_amsterdam(),
+                                          reader=Reader("it-auditor", "auditor", ("0437",)),
+                                          supplier_code="VROEG", writers=outreach.deps.writers)
+    assert any(p.endswith("/client: additionalProperties") for p in raised.value.problems)
+    (logged,) = [entry for entry in logs if entry["event"] == "ddas_delivery_invalid"]
+    assert logged["problems"] == raised.value.problems[:50]
+    assert "Proefbewoner" not in repr(logs) + str(raised.value)
 
 
 async def test_a_period_before_the_case_does_not_hold_it(api, new_case):

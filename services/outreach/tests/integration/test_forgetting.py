@@ -85,9 +85,9 @@ async def age(pool, case_id, days):
 async def test_the_sweep_deletes_old_cases_that_led_to_no_help_and_keeps_the_rest(api, outreach, new_case):
     pool = outreach.runtime.db
     no_help_old, helped_old, no_help_recent, open_old = [(await new_case()).payload.episode_id for _ in range(4)]
-    for case_id, outcome in [(no_help_old, "Inwoner hoeft geen hulp vanuit vroegsignalering"),
+    for case_id, outcome in [(no_help_old, "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"),
                              (helped_old, "(Budget)advies en/of quick fix"),
-                             (no_help_recent, "Inwoner hoeft geen hulp vanuit vroegsignalering")]:
+                             (no_help_recent, "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering")]:
         response = await api.post(f"/v1/cases/{case_id}/outcome", json={"outcome": outcome}, headers=auth("caseworker"))
         assert response.status_code == 200
     for case_id in (no_help_old, helped_old, open_old):
@@ -199,7 +199,7 @@ async def test_the_sweep_deletes_the_files_of_the_cases_it_deletes_and_keeps_the
     expired, helped = await new_case(), await new_case()
     expired_id = expired.payload.episode_id
     response = await api.post(f"/v1/cases/{expired_id}/outcome", headers=auth("caseworker"),
-                              json={"outcome": "Inwoner hoeft geen hulp vanuit vroegsignalering"})
+                              json={"outcome": "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"})
     assert response.status_code == 200
     # A package of a case that led to no help (rare: a referral comes with help), to show it goes too.
     request_id = uuid.uuid4()

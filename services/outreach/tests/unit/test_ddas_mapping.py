@@ -1,4 +1,5 @@
-"""The DDAS delivery: mapped from outreach's records, valid against the official Uitwisselmodel v0.9."""
+"""The DDAS delivery: mapped from outreach's records, valid against the official Uitwisselmodel v1.2,
+with the minimised client and nothing else of the resident."""
 
 import json
 import uuid
@@ -8,31 +9,29 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 
-from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid, validate
+from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid, schema, validate
 from outreach.domain import ddas_lists
-from outreach.domain.ddas import AttemptRecord, CaseRecord, Organisation, PeriodRecords, SignalRecord, delivery
-from vroeg_contracts.partner_report import Category
+from outreach.domain.ddas import (AttemptRecord, CaseRecord, Organisation, PeriodRecords, SignalRecord, client,
+                                  delivery, withheld)
+from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
 from vroeg_contracts.privacy import ContactDetails
 
-OFFICIAL = Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v0.9"  # the repository's ../shared
-OFFICIAL_SCHEMA = json.loads((OFFICIAL / "json_schema_Uitwisselmodel.json").read_text())
+SHARED = Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v1.2"  # the repository's ../shared
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "0010_ddas_v1_2_outcomes.sql"
+SCHEMA = json.loads(SCHEMA_PATH.read_bytes())
 JAN = (date(2025, 1, 1), date(2025, 1, 31))
 ORGANISATIONS = {"0437": Organisation("Gemeente Ouder-Amstel", None, (
     {"naam": "Team Vroeg er op af", "telefoonnummer": "020 496 2121", "email": "vroegeropaf@ouder-amstel.nl",
      "functietitel": "Team vroegsignalering"},))}
 PERSON = ContactDetails(bsn="123456782", initials="A.", prefix="van", surname="Dijk", birth_date=date(1985, 6, 15),
                         street="Dorpsstraat", house_number=10, house_letter="A", house_number_addition="2",
-                        postcode="1191BK", city="Ouderkerk aan de Amstel", phone="+31612345678")
+                        postcode="1191 bk", city="Ouderkerk aan de Amstel", phone="+31612345678",
+                        email="a.vandijk@example.org")
+NO_BSN = PERSON.model_copy(update={"bsn": None})
 
 
-def official_errors(document):
-    validator = Draft202012Validator(OFFICIAL_SCHEMA, format_checker=FormatChecker())
-    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
-
-
-def signal(category=Category.RENT, status="Nog niet opgepakt", amount="450.50", contact=PERSON, **fields):
+def signal(category=Category.RENT, status=ddas_lists.IN_A_CASE, amount="450.50", contact=PERSON, **fields):
     return SignalRecord(fields.pop("signal_id", uuid.uuid4()), fields.pop("municipality_code", "0437"), category, status,
                         contact, signal_date=date(2025, 1, 5), arrears_since=date(2024, 12, 1),
                         amount=Decimal(amount) if amount else None, crisis=False, **fields)
@@ -44,12 +43,21 @@ def case(signals, outcome=None, attempts=(), municipality_code="0437"):
 
 
 def build(records, organisations=ORGANISATIONS):
-    return delivery(records, start=JAN[0], end=JAN[1], delivered_at=datetime(2025, 2, 5, 10, 30, 12, 345, tzinfo=UTC),
-                    supplier_code="VROEG", organisations=organisations)
+    document = delivery(records, start=JAN[0], end=JAN[1], delivered_at=datetime(2025, 2, 5, 10, 30, 12, 345, tzinfo=UTC),
+                        supplier_code="VROEG", organisations=organisations)
+    validate(document)  # every document these tests build is a valid v1.2 delivery
+    return document
 
 
-def test_the_bundled_schema_is_the_official_one():
-    assert json.loads(SCHEMA_PATH.read_text()) == OFFICIAL_SCHEMA
+# The schema and its value lists
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the official files (../shared/ddas/v1.2) are not here")
+def test_the_bundled_schema_is_the_official_v1_2_file_byte_for_byte():
+    assert SCHEMA_PATH.read_bytes() == (SHARED / "json_schema_Uitwisselmodel.json").read_bytes()
+
+
+def test_the_bundled_schema_is_v1_2():
+    assert SCHEMA["$id"].endswith("/v1.2/json_schema_Uitwisselmodel.json") and schema() == SCHEMA
 
 
 @pytest.mark.parametrize(("literal", "enum"), [
@@ -57,63 +65,124 @@ def test_the_bundled_schema_is_the_official_one():
     (ddas_lists.Outcome, "EnumEindresultaat"), (ddas_lists.SignalStatus, "EnumSignaalstatus"),
 ])
 def test_outreachs_value_lists_are_the_schemas(literal, enum):
-    assert list(get_args(literal)) == OFFICIAL_SCHEMA["$defs"][enum]["enum"]
+    assert list(get_args(literal)) == SCHEMA["$defs"][enum]["enum"]
 
 
-@pytest.mark.parametrize("example", ["enkelvoudigVoorbeeld.json", "meervoudigVoorbeeld.json"])
+def test_the_new_v1_2_values_can_be_recorded():
+    assert {"Onbekend", "Overige"} <= set(ddas_lists.CONTACT_KINDS)
+    assert {"Vervolghulp en/of verwijzing", "Verwijzing zonder tussenkomst inwoner"} <= set(ddas_lists.OUTCOMES)
+    assert "Inwoner al bekend bij schuldhulpverlening" in ddas_lists.SIGNAL_STATUSES
+
+
+def test_the_special_outcome_and_status_sets_hold_listed_values():
+    assert ddas_lists.HELP_OUTCOMES | ddas_lists.REFERRAL_OUTCOMES | {ddas_lists.NO_CONTACT} <= set(ddas_lists.OUTCOMES)
+    assert ddas_lists.IN_A_CASE in ddas_lists.SIGNAL_STATUSES
+
+
+def test_every_partner_type_is_in_the_schemas_list():
+    assert set(DDAS_PARTNER_TYPE.values()) <= set(SCHEMA["$defs"]["EnumSignaalpartner"]["enum"])
+
+
+def test_the_migration_renames_v0_9_outcomes_to_listed_v1_2_outcomes():
+    pairs = [line.strip(" (),;") for line in MIGRATION.read_text().splitlines() if line.strip().startswith("(")
+             or line.strip().startswith("'")]
+    renamed = " ".join(pairs)
+    for old, new in [("Inwoner hoeft geen hulp vanuit vroegsignalering",
+                      "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"),
+                     ("Verwijzing zonder contact", "Verwijzing zonder tussenkomst inwoner")]:
+        assert old not in ddas_lists.OUTCOMES and new in ddas_lists.OUTCOMES
+        assert f"'{old}'" in renamed and f"'{new}'" in renamed
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the official files (../shared/ddas/v1.2) are not here")
+@pytest.mark.parametrize("example", ["enkelvoudigVoorbeeld.json", "uitgebreidVoorbeeld.json",
+                                     "examples-from-v1.2-draft/meervoudigVoorbeeld.json"])
 def test_the_official_examples_pass_our_validation(example):
-    validate(json.loads((OFFICIAL / example).read_text()))
+    validate(json.loads((SHARED / example).read_text()))
 
+
+# The mapping
 
 def test_a_month_with_cases_and_signals_not_picked_up_is_a_valid_delivery():
     rent, water = signal(), signal(Category.WATER, amount="80.00")
-    below = signal(Category.HEALTH_INSURANCE, status="Niet opgepakt: onterecht signaal", contact=None, amount=None)
-    closed = case([rent, water], outcome="Inwoner hoeft geen hulp vanuit vroegsignalering", attempts=[
+    repeat = signal(Category.HEALTH_INSURANCE, status="Niet opgepakt: herhaalde melding", contact=NO_BSN, amount=None)
+    closed = case([rent, water], outcome="Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering", attempts=[
         AttemptRecord("Brief", False, date(2025, 1, 6), "Ochtend"),
-        AttemptRecord("Telefoon", True, date(2025, 1, 13), "Middag")])
-    document = build(PeriodRecords(signals=[rent, water, below], cases=[closed]))
-    assert official_errors(document) == []
-    validate(document)
-    assert document["aanleverdatumEnTijd"] == "2025-02-05T10:30:12Z"
+        AttemptRecord("Telefoon", True, date(2025, 1, 13), "Middag"),
+        AttemptRecord("Onbekend", False, date(2025, 1, 14), None)])
+    document = build(PeriodRecords(signals=[rent, water, repeat], cases=[closed]))
+    assert (document["codeGegevensleverancier"], document["startdatumLevering"], document["einddatumLevering"],
+            document["aanleverdatumEnTijd"]) == ("VROEG", "2025-01-01", "2025-01-31", "2025-02-05T10:30:12Z")
     (levering,) = document["leveringen"]
     assert levering["teller"] == 1 and levering["gemeentecode"] == "0437"
-    assert levering["aanleverende_organisatie"]["naam"] == "Gemeente Ouder-Amstel"
+    assert levering["aanleverendeOrganisatie"] == {"naam": "Gemeente Ouder-Amstel",
+                                                   "contactpersonen": list(ORGANISATIONS["0437"].contacts)}
     assert len(levering["vroegsignalen"]) == 3 and len(levering["vroegsignaalzaken"]) == 1
     zaak = levering["vroegsignaalzaken"][0]
-    assert zaak["resultaat"] == "Inwoner hoeft geen hulp vanuit vroegsignalering"
+    assert zaak["resultaat"] == "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"
     assert {s["ID"] for s in zaak["vroegsignalen"]} == {str(rent.signal_id), str(water.signal_id)}
-    assert [(p["soort"], p["bereikt"], p["dagdeel"]) for p in zaak["contactpogingen"]] == [
-        ("Brief", False, "Ochtend"), ("Telefoon", True, "Middag")]
-    assert (zaak["matchingsdatum"], zaak["startdatum_matchtingperiode"], zaak["einddatum_matchingperiode"],
-            zaak["datum_opgepakt"]) == ("2025-01-06", "2024-12-01", "2025-03-01", "2025-01-06")
+    assert [(p["soort"], p["bereikt"], p.get("dagdeel")) for p in zaak["contactpogingen"]] == [
+        ("Brief", False, "Ochtend"), ("Telefoon", True, "Middag"), ("Onbekend", False, None)]
+    assert (zaak["matchingsdatum"], zaak["startdatumMatchingperiode"], zaak["einddatumMatchingperiode"],
+            zaak["datumOpgepakt"]) == ("2025-01-06", "2024-12-01", "2025-03-01", "2025-01-06")
 
 
-def test_signal_fields_map_to_ddas():
+def test_signal_fields_map_to_ddas_with_the_bsn_alone_as_client():
     rent = signal()
     (entry,) = build(PeriodRecords(signals=[rent]))["leveringen"][0]["vroegsignalen"]
     assert entry == {
         "ID": str(rent.signal_id), "crisissignaal": False, "bedrag": 451, "ontstaansdatum": "2024-12-01",
-        "signaaldatum": "2025-01-05", "status": "Nog niet opgepakt", "signaalpartner": {"type": "Huur"},
-        "client": {"Burgerservicenummer": "123456782", "Voorletters": "A.", "Voorvoegsel": "van", "Achternaam": "Dijk",
-                   "Geboortedatum": "1985-06-15", "Straatnaam": "Dorpsstraat", "Postcode": "1191BK", "Huisnummer": "10",
-                   "Huisnummertoevoeging": "A2", "Plaatsnaam": "Ouderkerk aan de Amstel"}}
+        "signaaldatum": "2025-01-05", "status": "Opgepakt", "signaalpartner": {"type": "Huur"},
+        "client": {"burgerservicenummer": "123456782"}}
 
 
-@pytest.mark.parametrize(("category", "partner_type"), [
-    (Category.ENERGY, "Energie"), (Category.HEALTH_INSURANCE, "Zorg"), (Category.CAK, "CAK Zorgverzekeringen"),
-    (Category.STUDENT_DEBT, "DUO"), (Category.BENEFITS, "Dienst Toeslagen"), (Category.MUNICIPAL_TAX, "Overige"),
-])
-def test_partner_types_follow_the_contracts_mapping(category, partner_type):
+def test_without_a_bsn_the_client_is_the_address_number_and_birth_date():
+    assert client(NO_BSN) == {"geboortedatum": "1985-06-15", "postcode": "1191BK", "huisnummer": "10",
+                              "huisnummertoevoeging": "A2"}
+    bare = ContactDetails(postcode="1191BK", house_number=3)
+    assert client(bare) == {"postcode": "1191BK", "huisnummer": "3"}
+
+
+@pytest.mark.parametrize("contact", [None, ContactDetails(surname="Dijk", street="Dorpsstraat", city="Ouderkerk"),
+                                     ContactDetails(bsn="12345", postcode="1191BK"),
+                                     ContactDetails(house_number=10, birth_date=date(1985, 6, 15))])
+def test_a_signal_whose_client_cannot_be_told_is_withheld(contact):
+    unknown = signal(status="Niet opgepakt: onterecht signaal", contact=contact)
+    records = PeriodRecords(signals=[unknown, signal()])
+    document = build(records)
+    assert [s["ID"] for s in document["leveringen"][0]["vroegsignalen"]] == [str(records.signals[1].signal_id)]
+    assert withheld(records) == 1
+
+
+def test_a_short_bsn_falls_back_to_the_address():
+    assert client(PERSON.model_copy(update={"bsn": "12345678"}))["postcode"] == "1191BK"
+
+
+RESIDENTS = [PERSON, NO_BSN,
+             ContactDetails(bsn="999012345", initials="B.J.", surname="Zonnebloem", street="Kerkpad", house_number=7,
+                            postcode="1186AB", city="Amstelveen", birth_date=date(1970, 2, 3)),
+             ContactDetails(initials="C.", prefix="de", surname="Vries", street="Amsteldijk", house_number=99,
+                            house_letter="B", postcode="1191 AC", city="Duivendrecht")]
+
+
+def test_the_delivery_bytes_hold_no_name_street_city_phone_or_email_of_any_resident():
+    signals = [signal(contact=resident) for resident in RESIDENTS]
+    document = build(PeriodRecords(signals=signals, cases=[case(signals[:2])]))
+    serialized = json.dumps(document, ensure_ascii=False).encode()
+    for resident in RESIDENTS:
+        for value in (resident.surname, resident.initials, resident.street, resident.city, resident.phone,
+                      resident.email, f"{resident.prefix} {resident.surname}" if resident.prefix else None):
+            if value:
+                assert value.encode() not in serialized, value
+    for key in (b"naam\": \"A.", b"Achternaam", b"Voorletters", b"Straatnaam", b"Plaatsnaam", b"straat", b"plaats"):
+        assert key not in serialized
+    assert b"999012345" in serialized and b"1191AC" in serialized  # what v1.2 does ask for is there
+
+
+@pytest.mark.parametrize("category", list(DDAS_PARTNER_TYPE))
+def test_partner_types_follow_the_contracts_mapping(category):
     (entry,) = build(PeriodRecords(signals=[signal(category)]))["leveringen"][0]["vroegsignalen"]
-    assert entry["signaalpartner"] == {"type": partner_type}
-
-
-def test_a_signal_not_picked_up_without_a_case_has_an_empty_client_and_its_status():
-    below = signal(status="Niet opgepakt: onterecht signaal", contact=None)
-    document = build(PeriodRecords(signals=[below]))
-    (entry,) = document["leveringen"][0]["vroegsignalen"]
-    assert entry["client"] == {} and entry["status"] == "Niet opgepakt: onterecht signaal"
-    assert official_errors(document) == []
+    assert entry["signaalpartner"] == {"type": DDAS_PARTNER_TYPE[category]}
 
 
 def test_a_repeat_that_joined_a_case_appears_once_with_its_not_picked_up_status():
@@ -123,35 +192,82 @@ def test_a_repeat_that_joined_a_case_appears_once_with_its_not_picked_up_status(
     document = build(PeriodRecords(signals=[in_case, repeat], cases=[case([in_case])]))
     (entry,) = document["leveringen"][0]["vroegsignalen"]
     assert entry["status"] == "Niet opgepakt: herhaalde melding"
-    assert entry["signaaldatum"] == "2025-01-05" and entry["client"]["Achternaam"] == "Dijk"
-    assert official_errors(document) == []
+    assert entry["signaaldatum"] == "2025-01-05" and entry["client"] == {"burgerservicenummer": "123456782"}
 
 
-def test_an_open_case_has_no_result_yet():
+@pytest.mark.parametrize(("outcome", "status"), [
+    ("Inwoner al bekend bij schuldhulpverlening", "Inwoner al bekend bij schuldhulpverlening"),
+    ("Inwoner is overleden", "Inwoner is overleden"),
+    ("Vervolghulp en/of verwijzing", "Opgepakt"),
+    ("Verwijzing zonder tussenkomst inwoner", "Opgepakt"),
+    (None, "Opgepakt"),
+])
+def test_a_case_that_ends_in_a_signal_status_hands_it_to_its_signals(outcome, status):
     rent = signal()
-    document = build(PeriodRecords(signals=[rent], cases=[case([rent])]))
-    assert "resultaat" not in document["leveringen"][0]["vroegsignaalzaken"][0]
-    assert official_errors(document) == []
+    levering = build(PeriodRecords(signals=[rent], cases=[case([rent], outcome=outcome)]))["leveringen"][0]
+    assert levering["vroegsignalen"][0]["status"] == status
+    assert levering["vroegsignaalzaken"][0].get("resultaat") == outcome
 
 
 def test_each_municipality_gets_its_own_levering_counted_by_teller():
-    here, there = signal(), signal(municipality_code="0363")
-    document = build(PeriodRecords(signals=[here, there], cases=[case([there], municipality_code="0363")]))
+    here, there = signal(), signal(municipality_code="0362", contact=NO_BSN)
+    document = build(PeriodRecords(signals=[here, there], cases=[case([there], municipality_code="0362")]))
     assert [(lv["teller"], lv["gemeentecode"], len(lv["vroegsignalen"]), len(lv["vroegsignaalzaken"]))
-            for lv in document["leveringen"]] == [(1, "0363", 1, 1), (2, "0437", 1, 0)]
-    assert official_errors(document) == []
+            for lv in document["leveringen"]] == [(1, "0362", 1, 1), (2, "0437", 1, 0)]
+    assert document["leveringen"][0]["aanleverendeOrganisatie"] == {"naam": "Gemeente 0362"}
+    by_code = {lv["gemeentecode"]: lv for lv in document["leveringen"]}
+    assert [s["ID"] for s in by_code["0362"]["vroegsignalen"]] == [str(there.signal_id)]
+    assert [s["ID"] for s in by_code["0437"]["vroegsignalen"]] == [str(here.signal_id)]
 
 
 def test_an_empty_month_is_still_a_valid_delivery_for_each_municipality():
     document = build(PeriodRecords())
-    assert official_errors(document) == []
-    assert document["leveringen"][0]["vroegsignalen"] == []
+    assert [(lv["gemeentecode"], lv["vroegsignalen"], lv["vroegsignaalzaken"]) for lv in document["leveringen"]] == [
+        ("0437", [], [])]
 
+
+# Validation before anything leaves
 
 def test_an_invalid_delivery_is_refused_naming_the_place_but_not_the_value():
     document = build(PeriodRecords(signals=[signal()]))
     document["leveringen"][0]["vroegsignalen"][0]["status"] = "Opgepakt door Jansen"
     with pytest.raises(DeliveryInvalid) as raised:
         validate(document)
-    assert "leveringen/0/vroegsignalen/0/status: enum" in str(raised.value)
+    assert raised.value.problems == ["leveringen/0/vroegsignalen/0/status: enum"]
     assert "Jansen" not in str(raised.value)
+
+
+def test_a_client_with_a_name_is_refused():
+    document = build(PeriodRecords(signals=[signal(contact=NO_BSN)]))
+    document["leveringen"][0]["vroegsignalen"][0]["client"]["achternaam"] = "Dijk"
+    with pytest.raises(DeliveryInvalid) as raised:
+        validate(document)
+    assert "leveringen/0/vroegsignalen/0/client: additionalProperties" in raised.value.problems
+    assert "Dijk" not in str(raised.value)
+
+
+def test_a_bsn_with_other_client_fields_is_refused():
+    document = build(PeriodRecords(signals=[signal()]))
+    document["leveringen"][0]["vroegsignalen"][0]["client"]["geboortedatum"] = "1985-06-15"
+    with pytest.raises(DeliveryInvalid, match="client: oneOf"):
+        validate(document)
+
+
+@pytest.mark.parametrize(("place", "value"), [
+    (("aanleverdatumEnTijd",), "2025-02-05 10:30"),
+    (("aanleverdatumEnTijd",), "2025-02-30T10:30:12Z"),
+    (("startdatumLevering",), "2025-13-01"),
+    (("leveringen", 0, "vroegsignalen", 0, "signaaldatum"), "5 januari 2025"),
+    (("leveringen", 0, "aanleverendeOrganisatie", "contactpersonen", 0, "email"), "geen adres"),
+])
+def test_formats_are_checked(place, value):
+    document = build(PeriodRecords(signals=[signal()]))
+    *parents, last = place
+    target = document
+    for step in parents:
+        target = target[step]
+    target[last] = value
+    with pytest.raises(DeliveryInvalid) as raised:
+        validate(document)
+    assert raised.value.problems == [f"{'/'.join(map(str, place))}: format"]
+    assert value not in str(raised.value)

@@ -4,13 +4,14 @@ import uuid
 from datetime import date
 
 from outreach.domain.ddas import AttemptRecord, CaseRecord, PeriodRecords, SignalRecord
+from outreach.domain.ddas_lists import IN_A_CASE
 from outreach.domain.kpi import summary
 from vroeg_contracts.partner_report import Category
 
 DAY = date(2025, 1, 10)
 
 
-def signal(category, status="Nog niet opgepakt"):
+def signal(category, status=IN_A_CASE):
     return SignalRecord(uuid.uuid4(), "0437", category, status, None, DAY, DAY, None, False)
 
 
@@ -32,7 +33,7 @@ def test_totals_and_rates():
     assert result["contact_attempts_by_kind"] == {"Brief": 2, "Huisbezoek": 1, "Telefoon": 3}
     assert result["cases_by_outcome"] == {"Definitief geen contact kunnen krijgen": 1,
                                           "Vervolghulp en/of verwijzing financieel": 1}
-    assert result["signals_by_status"] == {"Niet opgepakt: onterecht signaal": 1, "Nog niet opgepakt": 3}
+    assert result["signals_by_status"] == {"Niet opgepakt: onterecht signaal": 1, "Opgepakt": 3}
 
 
 def test_per_partner_type_a_case_counts_for_each_type_it_rests_on():

@@ -1,16 +1,19 @@
-"""The DDAS delivery (Uitwisselmodel v0.9) for CBS, mapped from outreach's records: pure, no I/O.
+"""The DDAS delivery (Uitwisselmodel v1.2) for CBS, mapped from outreach's records: pure, no I/O.
 
-What a delivery for the period [start, end] holds, per municipality:
+What a delivery for the period [start, end] holds, one `levering` per municipality:
 - every case active in the period (opened on or before `end`, not closed before `start`), with its
   contact attempts up to `end` and its result when it closed on or before `end`;
-- every signal those cases rest on, and every signal that was not picked up in the period.
+- every signal those cases rest on, and every signal that was not picked up in the period, with the
+  minimised client v1.2 asks for: the BSN, or else the postcode and house number (with the birth date).
+  No name, street or city ever leaves. A signal for which outreach knows neither (not picked up, for a
+  household that never had a case) cannot be delivered validly and is withheld (`withheld`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -18,7 +21,9 @@ from typing import Any
 from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
 from vroeg_contracts.privacy import ContactDetails
 
-from .ddas_lists import IN_A_CASE
+from .ddas_lists import IN_A_CASE, SIGNAL_STATUSES
+
+BSN_LENGTH = 9
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class CaseRecord:
 
 @dataclass(frozen=True)
 class Organisation:
-    """The `aanleverende_organisatie` of one municipality."""
+    """The `aanleverendeOrganisatie` of one municipality."""
 
     name: str
     kvk_number: str | None = None
@@ -84,29 +89,31 @@ def whole_euros(amount: Decimal) -> int:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def client(contact: ContactDetails | None) -> dict[str, str]:
-    """The DDAS `client` of a signal. Empty when outreach never received the contact details (a
-    signal not picked up for a household without a case): the schema requires the object, not its fields."""
+def client(contact: ContactDetails | None) -> dict[str, str] | None:
+    """The DDAS `client` of a signal: the BSN alone (the schema allows nothing beside it), or else the
+    postcode and house number with the addition and birth date where known; None when outreach knows
+    neither. Names, street and city are never part of it (v1.2 minimises the client)."""
     if contact is None:
-        return {}
-    number = contact.house_number
+        return None
+    if contact.bsn and len(contact.bsn.strip()) == BSN_LENGTH:
+        return {"burgerservicenummer": contact.bsn.strip()}
+    if not contact.postcode or contact.house_number is None:
+        return None
     fields = {
-        "Burgerservicenummer": contact.bsn,
-        "Voorletters": contact.initials,
-        "Voorvoegsel": contact.prefix,
-        "Achternaam": contact.surname,
-        "Geboortedatum": contact.birth_date.isoformat() if contact.birth_date else None,
-        "Straatnaam": contact.street,
-        "Postcode": contact.postcode,
-        "Huisnummer": str(number) if number is not None else None,
-        # AN4: the house letter and the addition together, as the BAG writes them (12 A-2 -> "A2").
-        "Huisnummertoevoeging": ((contact.house_letter or "") + (contact.house_number_addition or "")) or None,
-        "Plaatsnaam": contact.city,
+        "geboortedatum": contact.birth_date.isoformat() if contact.birth_date else None,
+        "postcode": contact.postcode.replace(" ", "").upper(),
+        "huisnummer": str(contact.house_number),
+        # The house letter and the addition together, as the BAG writes them (12 A-2 -> "A2").
+        "huisnummertoevoeging": ((contact.house_letter or "") + (contact.house_number_addition or "")) or None,
     }
     return {k: v for k, v in fields.items() if v}
 
 
-def vroegsignaal(signal: SignalRecord) -> dict[str, Any]:
+def vroegsignaal(signal: SignalRecord) -> dict[str, Any] | None:
+    """The signal as DDAS has it, or None when its client cannot be told (see `client`)."""
+    identity = client(signal.contact)
+    if identity is None:
+        return None
     entry: dict[str, Any] = {"ID": str(signal.signal_id)}
     if signal.crisis is not None:
         entry["crisissignaal"] = signal.crisis
@@ -118,7 +125,7 @@ def vroegsignaal(signal: SignalRecord) -> dict[str, Any]:
         entry["signaaldatum"] = signal.signal_date.isoformat()
     entry["status"] = signal.status
     entry["signaalpartner"] = {"type": signal.partner_type}
-    entry["client"] = client(signal.contact)
+    entry["client"] = identity
     return entry
 
 
@@ -136,10 +143,10 @@ def vroegsignaalzaak(case: CaseRecord) -> dict[str, Any]:
     if case.matched_on is not None:
         entry["matchingsdatum"] = case.matched_on.isoformat()
     if case.window_start is not None:
-        entry["startdatum_matchtingperiode"] = case.window_start.isoformat()  # sic: the schema's spelling
-    entry["datum_opgepakt"] = case.opened_on.isoformat()
+        entry["startdatumMatchingperiode"] = case.window_start.isoformat()
+    entry["datumOpgepakt"] = case.opened_on.isoformat()
     if case.window_end is not None:
-        entry["einddatum_matchingperiode"] = case.window_end.isoformat()
+        entry["einddatumMatchingperiode"] = case.window_end.isoformat()
     entry["vroegsignalen"] = [{"ID": str(signal_id)} for signal_id in case.signal_ids]
     entry["contactpogingen"] = [contactpoging(a) for a in sorted(case.attempts, key=lambda a: (a.on, a.kind))]
     return entry
@@ -163,12 +170,27 @@ def merge_signals(signals: Iterable[SignalRecord]) -> list[SignalRecord]:
     return sorted(merged.values(), key=lambda s: (s.signal_date or date.min, str(s.signal_id)))
 
 
+def delivered_signals(records: PeriodRecords) -> list[SignalRecord]:
+    """The period's signals as DDAS reports them: merged (`merge_signals`), and a signal of a case
+    that ended in a status of EnumSignaalstatus (the resident died, moved away, was already known to
+    debt counselling, ...) carries that status instead of "Opgepakt"."""
+    closing = {signal_id: case.outcome for case in records.cases if case.outcome in SIGNAL_STATUSES
+               for signal_id in case.signal_ids}
+    return [replace(s, status=closing[s.signal_id]) if s.status == IN_A_CASE and s.signal_id in closing else s
+            for s in merge_signals(records.signals)]
+
+
+def withheld(records: PeriodRecords) -> int:
+    """How many of the period's signals the delivery leaves out, for want of a BSN or an address."""
+    return sum(1 for s in delivered_signals(records) if client(s.contact) is None)
+
+
 def delivery(records: PeriodRecords, *, start: date, end: date, delivered_at: datetime, supplier_code: str,
              organisations: dict[str, Organisation]) -> dict[str, Any]:
     """The Uitwisselmodel document: one `levering` per municipality, numbered by `teller`."""
     codes = sorted(set(organisations) | {s.municipality_code for s in records.signals}
                    | {c.municipality_code for c in records.cases})
-    signals = merge_signals(records.signals)
+    signals = [(s.municipality_code, entry) for s in delivered_signals(records) if (entry := vroegsignaal(s))]
     cases = sorted(records.cases, key=lambda c: (c.opened_on, str(c.case_id)))
     leveringen = []
     for counter, code in enumerate(codes, start=1):
@@ -177,12 +199,12 @@ def delivery(records: PeriodRecords, *, start: date, end: date, delivered_at: da
         if organisation.kvk_number:
             supplier["kvk-nummer"] = organisation.kvk_number
         if organisation.contacts:
-            supplier["contactpersoonen"] = [dict(c) for c in organisation.contacts]
+            supplier["contactpersonen"] = [dict(c) for c in organisation.contacts]
         leveringen.append({
             "teller": counter,
             "gemeentecode": code,
-            "aanleverende_organisatie": supplier,
-            "vroegsignalen": [vroegsignaal(s) for s in signals if s.municipality_code == code],
+            "aanleverendeOrganisatie": supplier,
+            "vroegsignalen": [entry for municipality, entry in signals if municipality == code],
             "vroegsignaalzaken": [vroegsignaalzaak(c) for c in cases if c.municipality_code == code],
         })
     document: dict[str, Any] = {

@@ -1,40 +1,46 @@
-"""The DDAS v0.9 value lists outreach records in: contact kinds, day parts, outcomes, signal statuses."""
+"""The DDAS v1.2 value lists outreach records in: contact kinds, day parts, outcomes, signal statuses."""
 
 from __future__ import annotations
 
 from typing import Literal, get_args
 
+# The lists are exactly the official schema's, in its (alphabetical) order; a unit test holds them to
+# it. EnumDagdeel keeps its order of the day.
+
 # EnumContactsoort
-ContactKind = Literal["Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige",
-                      "Administratief"]
+ContactKind = Literal["Administratief", "Afspraak op locatie", "Brief", "Huisbezoek", "Kaartje", "Mail", "Onbekend",
+                      "Overige", "SMS/Whatsapp", "Telefoon"]
 # EnumDagdeel
 DayPart = Literal["Ochtend", "Middag", "Avond"]
 # EnumEindresultaat
 Outcome = Literal[
-    "Niet opgepakt: herhaalde melding",
-    "Niet opgepakt: onterecht signaal",
-    "Inwoner is overleden",
-    "Persoon is geen inwoner (meer) in de gemeente",
-    "Niet opgepakt: andere reden",
-    "Inwoner al bekend bij schuldhulpverlening",
-    "Inwoner heeft al een ander lopend traject",
+    "(Budget)advies en/of quick fix",
     "Definitief geen contact kunnen krijgen",
     "Geen reactie na eerder contact",
-    "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    "Inwoner al bekend bij schuldhulpverlening",
+    "Inwoner heeft al een ander lopend traject",
     "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
-    "(Budget)advies en/of quick fix",
+    "Inwoner is overleden",
+    "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
+    "Niet opgepakt: andere reden",
+    "Niet opgepakt: herhaalde melding",
+    "Niet opgepakt: onterecht signaal",
+    "Persoon is geen inwoner (meer) in de gemeente",
+    "Vervolghulp en/of verwijzing",
     "Vervolghulp en/of verwijzing financieel",
-    "Verwijzing zonder contact",
     "Vervolghulp en/of verwijzing niet financieel",
+    "Verwijzing zonder tussenkomst inwoner",
 ]
 # EnumSignaalstatus
 SignalStatus = Literal[
-    "Nog niet opgepakt",
-    "Niet opgepakt: onterecht signaal",
+    "Inwoner al bekend bij schuldhulpverlening",
     "Inwoner is overleden",
-    "Persoon is geen inwoner (meer) in de gemeente",
-    "Niet opgepakt: herhaalde melding",
     "Niet opgepakt: andere reden",
+    "Niet opgepakt: herhaalde melding",
+    "Niet opgepakt: onterecht signaal",
+    "Nog niet opgepakt",
+    "Opgepakt",
+    "Persoon is geen inwoner (meer) in de gemeente",
 ]
 
 CONTACT_KINDS: tuple[str, ...] = get_args(ContactKind)
@@ -43,18 +49,20 @@ OUTCOMES: tuple[str, ...] = get_args(Outcome)
 SIGNAL_STATUSES: tuple[str, ...] = get_args(SignalStatus)
 
 NO_CONTACT: Outcome = "Definitief geen contact kunnen krijgen"
-# The list has no "picked up" status: a signal keeps the status it starts with, and the case it
-# belongs to carries the result (as in the official examples).
-IN_A_CASE: SignalStatus = "Nog niet opgepakt"
+# A signal that became part of a case. Its case carries the result; a case that ends in a status of
+# the list (the resident died, moved away, was already known) hands that status to its signals.
+IN_A_CASE: SignalStatus = "Opgepakt"
 # Outcomes in which the resident accepted help. They count as "help accepted" in the KPIs, and a
 # case that ends in one of them is kept beyond the retention period for no-help data.
 HELP_OUTCOMES: frozenset[str] = frozenset({
     "(Budget)advies en/of quick fix",
+    "Vervolghulp en/of verwijzing",
     "Vervolghulp en/of verwijzing financieel",
     "Vervolghulp en/of verwijzing niet financieel",
 })
 # Outcomes that may carry a referral to another organisation (which needs the resident's consent).
 REFERRAL_OUTCOMES: frozenset[str] = frozenset({
+    "Vervolghulp en/of verwijzing",
     "Vervolghulp en/of verwijzing financieel",
     "Vervolghulp en/of verwijzing niet financieel",
 })

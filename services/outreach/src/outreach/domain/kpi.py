@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .ddas import CaseRecord, PeriodRecords, merge_signals
+from .ddas import CaseRecord, PeriodRecords, delivered_signals
 from .ddas_lists import HELP_OUTCOMES, IN_A_CASE
 
 
@@ -46,7 +46,7 @@ def helped(case: CaseRecord) -> bool:
 def summary(records: PeriodRecords) -> dict[str, Any]:
     """Reach rate: cases in which the resident was reached at least once, of all cases. Help
     accepted: cases that ended in advice, a quick fix or further help (`HELP_OUTCOMES`)."""
-    signals = merge_signals(records.signals)
+    signals = delivered_signals(records)
     by_id = {s.signal_id: s for s in signals}
     attempts = [a for c in records.cases for a in c.attempts]
 

@@ -2,8 +2,9 @@
 
     python -m outreach ddas --from 2025-01-01 --to 2025-01-31 [--out delivery.json] [--kpi]
 
-Reads outreach's database (OUTREACH_DATABASE_URL), validates the delivery against the bundled
-Uitwisselmodel v0.9 schema, and writes it to --out (or standard output). The read is audited.
+Reads outreach's database (OUTREACH_DATABASE_URL), validates the delivery against the bundled official
+Uitwisselmodel v1.2 schema (formats included), and writes it to --out (or standard output) only when it
+is valid. The read is audited.
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ async def run(args: argparse.Namespace, settings: OutreachSettings) -> int:
         sys.stdout.write(text)
     else:
         write_atomically(args.out, text.encode())
+    withheld = f", {report.withheld_signals} signals withheld (no BSN or address known)" if report.withheld_signals else ""
     print(f"{'KPI summary' if args.kpi else 'DDAS delivery'} {args.start}..{args.end}: {len(report.case_ids)} cases"
-          + (f", written to {args.out}" if args.out else ""), file=sys.stderr)
+          + withheld + (f", written to {args.out}" if args.out else ""), file=sys.stderr)
     return 0
 
 

@@ -47,8 +47,10 @@ def router(runtime: ServiceRuntime, deps: OutreachDependencies) -> APIRouter:
         return result.content
 
     @api.get("/ddas", description=roles_note("supervisor", "admin", "auditor") + " The DDAS delivery (Uitwisselmodel"
-             " v0.9) for the period: signals (also those not picked up), cases, contact attempts and outcomes, of the"
-             " caller's municipalities or the one asked for (another municipality is not found: 404).")
+             " v1.2) for the period, one `levering` per municipality: signals (also those not picked up) with the"
+             " minimised client (BSN, or postcode and house number; no names or street), cases, contact attempts and"
+             " outcomes, of the caller's municipalities or the one asked for (another municipality is not found:"
+             " 404). Validated against the official schema before it is answered.")
     async def ddas(start: dt.date = PERIOD["from"], end: dt.date = PERIOD["to"], municipality: str | None = MUNICIPALITY,
                    staff: Staff = Depends(reporters)) -> dict[str, Any]:
         return await report("ddas", start, end, municipality, staff)
