@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "matching", "outreach", "consent")
 ROOMS = {"__init__.py", "__main__.py", "config.py", "bootstrap.py", "domain", "handlers", "adapters", "entrypoints"}
 IMPURE = ("vroeg_runtime", "asyncpg", "aiokafka", "faststream", "fastapi", "starlette", "uvicorn", "httpx")
-ENTRYPOINT_KINDS = ("kafka", "http", "web", "loops", "cli")
+ENTRYPOINT_KINDS = ("kafka", "http", "web", "loops", "cli", "cbs")
 
 
 @dataclass(frozen=True)

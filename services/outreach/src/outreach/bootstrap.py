@@ -1,6 +1,7 @@
 """Wires outreach together: builds its dependencies (settings, keys, contact rules, letter writers,
 the mailbox and referral channel, the staff directory) and its runtime, and registers the
-entrypoints: the Kafka subscriptions, the background loops and the HTTP API."""
+entrypoints: the Kafka subscriptions, the background loops and the HTTP API; and, when its
+certificates are configured, the CBS pull API (an app of its own, for its own port)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,20 @@ from vroeg_runtime.service import ServiceRuntime, create_http_app
 from vroeg_runtime.settings import PlatformSettings
 
 from . import __version__
+from .adapters.access_tokens import TokenCheck
+from .adapters.jades import Signer
 from .adapters.letters import LetterWriter, load_writers
 from .adapters.mail import FolderMailbox
 from .adapters.municipalities import load_profiles
 from .adapters.passwords import Passwords
 from .adapters.referrals import FolderReferrals
 from .adapters.staff_directory import StaffDirectory
-from .config import SERVICE, SERVICE_DIR, OutreachSettings
+from .adapters.trust import TrustAnchor, load_certificates, load_private_key, load_public_key
+from .config import SERVICE, SERVICE_DIR, CbsFiles, OutreachSettings, cbs_files, cbs_service_name
 from .domain.accounts import SignInPolicy
 from .domain.plan import ContactRules
-from .entrypoints import http, kafka, loops, web
+from .entrypoints import cbs, http, kafka, loops, web
+from .handlers.cbs_pull import CbsPullDependencies
 from .handlers.dependencies import OutreachDependencies
 
 
@@ -80,3 +85,29 @@ def build(settings: OutreachSettings | None = None, platform: PlatformSettings |
     http.register(app, runtime, deps)
     web.register(app, runtime, deps)
     return outreach, app
+
+
+def cbs_dependencies(settings: OutreachSettings, files: CbsFiles,
+                     writers: dict[str, LetterWriter]) -> CbsPullDependencies:
+    chain = tuple(load_certificates(files.signing_cert))
+    return CbsPullDependencies(
+        tokens=TokenCheck(load_public_key(files.token_issuer_key), settings.cbs_token_issuer, cbs_service_name(settings)),
+        trust=TrustAnchor.load(files.trust_anchor),
+        signer=Signer(load_private_key(files.signing_key), chain, kid=f"{settings.ddas_supplier_code}-{chain[0].serial_number:x}"),
+        replay_window=settings.cbs_replay_window, page_size=settings.cbs_page_size,
+        supplier_code=settings.ddas_supplier_code, writers=writers)
+
+
+def build_cbs(outreach: Outreach) -> tuple[FastAPI, CbsFiles] | None:
+    """The CBS pull API's app and files, or None when it is off: OUTREACH_CBS_ENABLED false, or
+    unset and its files not all there. Switched on explicitly, a missing file stops the start."""
+    settings = outreach.settings
+    files = cbs_files(settings)
+    if settings.cbs_enabled is False:
+        return None
+    if files is None or files.missing():
+        if settings.cbs_enabled:
+            raise RuntimeError(f"the CBS API is on but its files are not all there: "
+                               f"{'set OUTREACH_CBS_DIR' if files is None else files.missing()}")
+        return None
+    return cbs.create_app(outreach.runtime, cbs_dependencies(settings, files, outreach.deps.writers)), files

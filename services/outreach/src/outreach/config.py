@@ -1,8 +1,9 @@
 """Outreach's configuration (OUTREACH_*): database, contact delays, visits, letters, staff, retention,
-and the workplace's assets and sessions."""
+the workplace's assets and sessions, and the CBS pull API's port, certificates and keys."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,3 +43,59 @@ class OutreachSettings(BaseSettings):
     web_lockout_for: timedelta = timedelta(minutes=15)
     # Behind HTTPS (every installation but a developer's machine) the session cookie is Secure.
     web_secure_cookie: bool = False
+    # The CBS pull API (entrypoints/cbs): DDAS-VS.yaml over mutual TLS on a port of its own. Its
+    # certificates and keys are in `cbs_dir` under the names below (`python -m outreach cbs-dev-certs`
+    # makes a development set); each path can be set on its own. Unset `cbs_dir` and no paths: off.
+    cbs_enabled: bool | None = None  # None: on when every file below exists
+    cbs_port: int = 8113
+    cbs_dir: Path | None = None
+    cbs_server_cert: Path | None = None  # TLS server certificate, then its issuing CAs
+    cbs_server_key: Path | None = None
+    cbs_client_ca: Path | None = None  # the CA(s) a TLS client certificate must come from
+    cbs_trust_anchor: Path | None = None  # the CA(s) a request signer's x5c chain must lead to
+    cbs_signing_cert: Path | None = None  # the supplier's signing certificate, then its issuing CAs
+    cbs_signing_key: Path | None = None
+    cbs_token_issuer_key: Path | None = None  # the public key of the access tokens' issuer
+    cbs_token_issuer: str = "vroeg-development-token-issuer"
+    # The FSC service name (docs/operations.md) is the tokens' audience; default from the supplier code.
+    cbs_service_name: str | None = None
+    cbs_replay_window: timedelta = timedelta(days=1)  # a signature seen again within it is a replay
+    cbs_page_size: int = Field(default=25_000, ge=1)  # records per page when the request names none
+
+
+@dataclass(frozen=True)
+class CbsFiles:
+    """Where the CBS pull API's certificates and keys are (see OutreachSettings.cbs_*)."""
+
+    server_cert: Path
+    server_key: Path
+    client_ca: Path
+    trust_anchor: Path
+    signing_cert: Path
+    signing_key: Path
+    token_issuer_key: Path
+
+    def missing(self) -> list[Path]:
+        return [path for path in vars(self).values() if not path.exists()]
+
+
+# The file names in `cbs_dir`, as adapters/dev_certificates.py writes them.
+CBS_FILE_NAMES = {"server_cert": "server.pem", "server_key": "server.key", "client_ca": "ca.pem",
+                  "trust_anchor": "ca.pem", "signing_cert": "supplier-signing.pem",
+                  "signing_key": "supplier-signing.key", "token_issuer_key": "token-issuer.pub.pem"}
+
+
+def cbs_files(settings: OutreachSettings) -> CbsFiles | None:
+    """The CBS API's files, or None when neither `cbs_dir` nor every path is set."""
+    found = {}
+    for what, name in CBS_FILE_NAMES.items():
+        path = getattr(settings, f"cbs_{what}") or (settings.cbs_dir / name if settings.cbs_dir else None)
+        if path is None:
+            return None
+        found[what] = path
+    return CbsFiles(**found)
+
+
+def cbs_service_name(settings: OutreachSettings) -> str:
+    """The FSC service name, after transport.md's convention DDAS-vroegsignalering-ophaal-<supplier>."""
+    return settings.cbs_service_name or f"DDAS-vroegsignalering-ophaal-{settings.ddas_supplier_code}"
