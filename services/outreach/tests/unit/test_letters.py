@@ -54,6 +54,13 @@ def test_the_letter_is_addressed_to_the_resident_with_unicode_names_intact():
     assert "Ons kenmerk: AB12CD34" in text and "3 maart 2025" in text
 
 
+
+def test_a_prefix_ending_in_an_apostrophe_is_written_against_the_surname():
+    text = pdf_text("first_letter", "call", contact=RESIDENT.model_copy(update={"initials": "A.", "prefix": "d'",
+                                                                                "surname": "Hondt"}))
+    assert "A. d'Hondt" in text and "Beste heer/mevrouw D'Hondt," in text and "d' Hondt" not in text
+
+
 @pytest.mark.parametrize(("next_step", "urgent", "says"), [
     ("call", False, "Over ongeveer een week bellen wij u."),
     ("visit", False, "Over ongeveer een week komt een medewerker bij u langs."),

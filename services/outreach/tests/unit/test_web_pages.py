@@ -30,6 +30,7 @@ from outreach.domain.todays_work import (
 from outreach.entrypoints.web import pages
 from outreach.entrypoints.web.forms import Submitted
 from outreach.entrypoints.web.session import Visitor
+from vroeg_contracts.privacy import ContactDetails
 
 NOW = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.UTC)
 
@@ -106,3 +107,18 @@ def test_the_accounts_page_never_sends_a_password_back(role):
                              submitted=Submitted({"username": "x", "password": ""}, {"password": "Te kort."})))
     assert 'type="password" id="password" name="password" value=""' in page and 'id="password-fout"' in page
     assert 'action="/werk/medewerkers/bram/uitschakelen"' in page
+
+
+def test_the_case_page_writes_a_prefix_ending_in_an_apostrophe_against_the_surname():
+    case = {"case_id": uuid.uuid4(), "status": "closed", "outcome": "geen_hulp_nodig", "intensity": "single",
+            "municipality_code": "0437", "opened_at": NOW, "assigned_to": None, "rule": "single-signal"}
+    contact = ContactDetails(initials="A.", prefix="d'", surname="Hondt", street="Dorpsstraat", house_number=1,
+                             postcode="1191BK", city="Ouderkerk aan de Amstel")
+    page = html(pages.render(
+        request(f"/werk/zaken/{case['case_id']}/contact"), "case.html", visitor(), case=case,
+        page={"contact": contact, "unreached_attempts": 0, "signals": [], "letters": [], "planned": [], "work": [],
+              "referrals": [], "timeline": [], "notes": []},
+        explanation="", partner_name=str, intensities=INTENSITY_NAMES, categories=CATEGORY_NAMES, letter_kinds={},
+        steps={}, timeline_names={}, colleagues=[], done=None, submitted=Submitted({})))
+    shown = page.split("data-contact>")[1].split("</dl>")[0]
+    assert ">A. d'Hondt<" in shown.replace("&#39;", "'") and "d' Hondt" not in page.replace("&#39;", "'")

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import ContactDetails
 
+from ..domain.names import full_name, surname_with_prefix
 from .municipalities import PROFILE_FILE, profile_of, read_settings
 
 # Plain Dutch names of what each category is, for the letter.
@@ -81,13 +82,12 @@ class LetterWriter:
     def render_text(self, kind: str, *, contact: ContactDetails, signals: list[LetterSignal], sent_on: date,
                     reference: str, next_step: str | None, urgent: bool = False) -> str:
         partners = sorted({self.partner_name(s.partner_id) for s in signals})
-        name = " ".join(p for p in (contact.initials, contact.prefix, contact.surname) if p)
         number = "".join(str(p) for p in (contact.house_number or "", contact.house_letter or ""))
         number += f"-{contact.house_number_addition}" if contact.house_number_addition else ""
         postcode = contact.postcode or ""
         recipient = {
-            "name": name,
-            "salutation": f"heer/mevrouw {' '.join(p for p in ((contact.prefix or '').capitalize(), contact.surname) if p)}",
+            "name": full_name(contact.initials, contact.prefix, contact.surname),
+            "salutation": f"heer/mevrouw {surname_with_prefix(contact.prefix, contact.surname, starts_name=True)}",
             "street_line": f"{contact.street or ''} {number}".strip(),
             "postcode_city": f"{postcode[:4]} {postcode[4:]}  {(contact.city or '').upper()}".strip(),
         }

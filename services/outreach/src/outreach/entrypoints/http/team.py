@@ -16,6 +16,7 @@ from vroeg_runtime.unit_of_work import pooled_unit_of_work
 from ...adapters.staff_directory import Staff
 from ...domain.calendar import AMSTERDAM
 from ...domain.case import reference
+from ...domain.names import full_name
 from ...domain.referral import Referral
 from ...handlers.dependencies import OutreachDependencies
 from ...handlers.read_cases import case_list
@@ -42,7 +43,7 @@ CASE_FIELDS = ("case_id", "status", "outcome", "closed_by", "intensity", "action
 
 
 def contact_out(contact: ContactDetails) -> ContactOut:
-    name = " ".join(p for p in (contact.initials, contact.prefix, contact.surname) if p) or None
+    name = full_name(contact.initials, contact.prefix, contact.surname) or None
     number = f"{contact.house_number or ''}{contact.house_letter or ''}"
     number += f"-{contact.house_number_addition}" if contact.house_number_addition else ""
     street = " ".join(p for p in (contact.street, number) if p)

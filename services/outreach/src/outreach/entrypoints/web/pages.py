@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from vroeg_contracts.privacy import ContactDetails
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
@@ -22,6 +23,7 @@ from ...domain.calendar import AMSTERDAM
 from ...domain.case import reference
 from ...domain.errors import CaseNotFound, CaseOutOfScope, MunicipalityOutOfScope
 from ...domain.figures import scale
+from ...domain.names import full_name
 from ...handlers.refusals import record_refusal
 from .session import Visitor
 
@@ -67,13 +69,17 @@ def percentage(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
 
 
+def resident_name(contact: ContactDetails) -> str:
+    return full_name(contact.initials, contact.prefix, contact.surname)
+
+
 def case_reference(case_id: uuid.UUID | str) -> str:
     return reference(uuid.UUID(str(case_id)))
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(datum=dutch_date, datumtijd=dutch_datetime, euro=euro, procent=percentage,
-                             ref=case_reference)
+                             ref=case_reference, naam=resident_name)
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, zip=zip, scale=scale)
 
 
