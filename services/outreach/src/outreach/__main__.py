@@ -18,7 +18,6 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-
 from vroeg_runtime.service import serve
 
 from .bootstrap import build, build_cbs
