@@ -120,6 +120,9 @@ class SignalNotPickedUp(Event):
     amount: Decimal | None = None
     crisis: bool | None = None
     warm_handover: bool | None = None
+    # The signal's own sealed contact details, for the DDAS client (BSN, or postcode and house
+    # number) of a household that never had a case. Absent in events from before it was added.
+    contact: SealedContact | None = None
 
 
 class LetterSent(Event):

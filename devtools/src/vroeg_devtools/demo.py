@@ -3,8 +3,11 @@ the real platform. One installation serves both municipalities, each with its ow
 switches and team; Gemeentebelastingen Amstelland and the health insurers report for both.
 
 It starts the services, feeds the reports, waits until every report is answered and every case has
-taken its steps, adds demo sign-ins for the team's workplace (outreach's /werk), prints a summary,
-the workplace's address and the sign-ins, and leaves the letters in a folder. The platform (Kafka,
+taken its steps, pulls the month's DDAS delivery through the CBS API as CBS would (mutual TLS, a
+signed request; the answer's signature checked and the delivery validated against DDAS v1.2) and
+checks it holds every signal matching decided on and one case per household at risk (exit 1 if
+not), adds demo sign-ins for the team's workplace (outreach's /werk), prints a summary, the
+workplace's address and the sign-ins, and leaves the letters in a folder. The platform (Kafka,
 PostgreSQL) is started and stopped around it by `make demo` (deploy/local/isolated.sh); with --keep
 (`make demo KEEP=1`) everything keeps running, so the workplace can be clicked through.
 """
@@ -20,13 +23,17 @@ import sys
 import time
 import uuid
 from collections import Counter
+from datetime import date
 from pathlib import Path
+
+import httpx
 
 from vroeg_contracts import topics
 from vroeg_contracts.partner_report import today_in_amsterdam
 
 from . import bus
-from .stack import ServiceProcess, Stack
+from .cbs_client import PullFailed, Pulled, pull
+from .stack import ServiceProcess, Stack, free_port
 from .synthetic import MUNICIPALITIES, month_of_signals
 
 BAD_REPORTS = [
@@ -64,8 +71,13 @@ DEMO_STAFF = (
 async def run(args: argparse.Namespace) -> int:
     letters_dir = Path(args.letters).resolve()
     shutil.rmtree(letters_dir, ignore_errors=True)  # the folder holds this run's letters only
+    # The CBS pull API over mutual TLS, with the development set deploy/local/isolated.sh made.
+    cbs_dir = Path(os.environ.get("VROEG_KEYS_DIR", ".vroeg/keys")) / "cbs"
+    cbs_port = free_port()
     stack = Stack(env={"OUTREACH_LETTERS_DIR": str(letters_dir), "OUTREACH_CALL_DELAY": args.call_delay,
-                       "OUTREACH_CRISIS_DELAY": args.call_delay, "VROEG_JSON_LOGS": "true"})
+                       "OUTREACH_CRISIS_DELAY": args.call_delay, "VROEG_JSON_LOGS": "true"},
+                  overrides={"outreach": {"OUTREACH_CBS_DIR": str(cbs_dir), "OUTREACH_CBS_PORT": str(cbs_port),
+                                          "OUTREACH_CBS_ENABLED": "true"}})
     print(f"Starting intake, matching, outreach and consent (logs in {os.environ.get('VROEG_LOG_DIR', '.vroeg/logs')}) ...")
     started = time.monotonic()
     stack.start()
@@ -79,6 +91,9 @@ async def run(args: argparse.Namespace) -> int:
         print(f"Sent {sent} reports from {len({p for p, _ in reports})} partners; waiting for every one to be handled ...")
         report_ids = {body["report_id"] for _, body in reports}
         summary = await wait_and_summarise(report_ids, len(BAD_REPORTS), timeout=args.timeout)
+        first_day = min(date.fromisoformat(body["arrears"]["signal_date"]) for _, body in reports)
+        cbs_line, cbs_problems = await asyncio.to_thread(
+            pull_and_compare, f"https://127.0.0.1:{cbs_port}", cbs_dir, first_day, today_in_amsterdam(), summary)
         workplace = f"{stack['outreach'].url}/werk"
         staff_error = add_demo_staff(stack["outreach"])
     finally:
@@ -99,6 +114,10 @@ async def run(args: argparse.Namespace) -> int:
     print(f"  letters on disk         {len(letters)} PDF files in {letters_dir}")
     print(f"  took                    {time.monotonic() - started:.1f} s")
     print()
+    print(cbs_line)
+    for problem in cbs_problems:
+        print(f"  {problem}")
+    print()
     if staff_error:
         print(f"The team's workplace ({workplace}) has no demo sign-ins: {staff_error}")
     else:
@@ -111,7 +130,53 @@ async def run(args: argparse.Namespace) -> int:
                   "`make demo KEEP=1` leaves them running to click through.")
     if args.keep:
         print("The services keep running (KEEP=1): stop them with `make demo-down`.")
-    return 0 if summary["letters"] and summary["calls"] and not staff_error else 1
+    return 0 if summary["letters"] and summary["calls"] and not staff_error and not cbs_problems else 1
+
+
+def pull_and_compare(url: str, cbs_dir: Path, start: date, end: date, summary: dict,
+                     *, settle: float = 30.0) -> tuple[str, list[str]]:
+    """Pull the delivery of [start, end] as CBS would and compare it with what the demo sent: every
+    signal intake accepted and matching decided on, and one case per household at risk. Outreach may
+    still be taking the last decisions in, so a delivery that falls short is pulled again for up to
+    `settle` seconds. Returns the summary line and the problems (none when it matches)."""
+    deadline = time.monotonic() + settle
+    while True:
+        try:
+            pulled = pull(url, cbs_dir, start, end)
+        except (PullFailed, httpx.HTTPError, OSError) as error:
+            return f"CBS pull: failed: {type(error).__name__}: {error}", ["the delivery could not be pulled"]
+        problems = delivery_differences(pulled, summary)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    signals, cases = len(pulled.signal_ids()), len(pulled.cases())
+    line = f"CBS pull: {pulled.leveringen} leveringen, {signals} signals, {cases} cases; valid against DDAS v1.2"
+    # A report that reaches matching after a later one of the same partner joins the household's open
+    # case without a decision of its own (see matching's decisions.announce): outreach never hears of
+    # it, so it cannot be delivered. Shown, not counted as a difference of the delivery.
+    unannounced = summary["signal_ids"] - set(summary["told"])
+    if unannounced:
+        line += (f"\n  {len(unannounced)} of the {summary['accepted']} signals accepted joined an open case without a"
+                 " decision of matching, so outreach cannot deliver them")
+    return (line if not problems else f"{line}\nNOT what was sent:"), problems
+
+
+def delivery_differences(pulled: Pulled, summary: dict) -> list[str]:
+    """Where the pulled delivery differs from what the run decided: each signal matching decided on
+    (picked up or not) delivered once, no other, and one case per household at risk."""
+    delivered = pulled.signal_ids()
+    decided = summary["signal_ids"] & set(summary["told"])
+    problems = []
+    if len(delivered) != len(set(delivered)):
+        problems.append(f"{len(delivered) - len(set(delivered))} signals delivered more than once")
+    if missing := decided - set(delivered):
+        problems.append(f"{len(missing)} of the {len(decided)} signals matching decided on are not in the delivery")
+        problems.extend(f"  {signal_id}: {', '.join(summary['told'][signal_id])}" for signal_id in sorted(missing)[:5])
+    if extra := set(delivered) - decided:
+        problems.append(f"{len(extra)} signals in the delivery are not among them")
+    if len(pulled.cases()) != summary["at_risk"]:
+        problems.append(f"{len(pulled.cases())} cases in the delivery, {summary['at_risk']} households at risk")
+    return problems
 
 
 def add_demo_staff(outreach: ServiceProcess) -> str | None:
@@ -173,10 +238,15 @@ async def wait_and_summarise(report_ids: set[str], bad: int, *, timeout: float) 
                    if e["payload"].get("case_id") in case_ids]
     kinds = Counter(e["event_type"] if e["event_type"] != "LetterSent" else f"letter:{e['payload']['letter_kind']}"
                     for e in case_events)
+    told: dict[str, list[str]] = {}  # what matching said about each signal, for a delivery that lacks one
+    for e in ours:
+        for signal_id in [e["payload"].get("signal_id"), *(s["signal_id"] for s in e["payload"].get("signals", []))]:
+            if signal_id:
+                told.setdefault(signal_id, []).append(f"{e['event_type']} {e['payload'].get('episode_id', '')}".strip())
     at_risk_in = Counter(e["municipality_code"] for e in at_risk)
     letters_in = Counter(e["municipality_code"] for e in case_events if e["event_type"] == "LetterSent")
     return {
-        "accepted": len(signal_ids), "rejected": rejected, "at_risk": len(at_risk), "escalated": len(escalated),
+        "accepted": len(signal_ids), "signal_ids": signal_ids, "told": told, "rejected": rejected, "at_risk": len(at_risk), "escalated": len(escalated),
         "not_picked_up": Counter(e["payload"]["ddas_status"] for e in ours if e["event_type"] == "SignalNotPickedUp"),
         "letters": kinds["letter:first"] + kinds["letter:follow_up"], "follow_ups": kinds["letter:follow_up"],
         "calls": kinds["CallDue"], "visits": kinds["VisitDue"], "at_risk_in": at_risk_in, "letters_in": letters_in,

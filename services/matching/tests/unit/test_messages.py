@@ -62,6 +62,17 @@ def test_a_signal_below_the_threshold_is_not_picked_up_with_its_ddas_status():
     assert out.rule == "below threshold: 10 days in arrears, rent needs at least 30"
 
 
+def test_a_signal_not_picked_up_carries_its_own_sealed_contact_for_the_ddas_client():
+    low = signal(1, "eigen-haard", Category.RENT, 0, days_in_arrears=10)
+    other = signal(2, "vgz", Category.HEALTH_INSURANCE, 3, days_in_arrears=10)
+    signals = {s.signal_id: s for s in (low, other)}
+    _, decisions, _ = decide("h", signals, POLICY, empty_announced(), {})
+    events = [outgoing(d, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY).payload
+              for d in decisions]
+    assert {e.signal_id: e.contact for e in events if isinstance(e, SignalNotPickedUp)} == {
+        low.signal_id: contact(1), other.signal_id: contact(2)}
+
+
 def test_the_matching_date_falls_inside_the_matching_period():
     # Both signals known at once, 60 days apart: one case, announced as of its first signal.
     signals = {s.signal_id: s for s in (signal(1, "eigen-haard", Category.RENT, 0), signal(2, "vgz", Category.HEALTH_INSURANCE, 60))}

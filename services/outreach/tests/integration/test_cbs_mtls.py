@@ -25,9 +25,10 @@ from schemathesis.specs.openapi.checks import (
 from outreach.adapters import jades
 from outreach.adapters.ddas_schema import validate
 from outreach.adapters.dev_certificates import certificate_authority, leaf
+from vroeg_devtools.cbs_client import Cbs, checked_answer, client_certificate, tls_client
 from vroeg_devtools.stack import ROOT, Stack, free_port
 
-from .test_cbs_pull import Cbs, cbs_dir, checked_answer, period  # noqa: F401 (cbs_dir is a fixture)
+from .test_cbs_pull import cbs_dir  # noqa: F401 (a fixture)
 
 SPEC = ROOT.parent / "shared" / "ddas" / "v1.2"
 
@@ -45,16 +46,9 @@ def served(platform, cbs_dir, tmp_path_factory):
         stack["outreach"].stop()
 
 
-def tls_client(cbs_dir, cert: tuple[str, str] | None) -> httpx.Client:
-    context = ssl.create_default_context(cafile=str(cbs_dir / "ca.pem"))
-    if cert is not None:
-        context.load_cert_chain(*cert)
-    return httpx.Client(verify=context, timeout=30)
-
-
 def test_a_client_with_a_certificate_from_the_ca_gets_data(served, cbs_dir):
     content, headers = Cbs(cbs_dir).request()
-    with tls_client(cbs_dir, (str(cbs_dir / "cbs-client.pem"), str(cbs_dir / "cbs-client.key"))) as client:
+    with tls_client(cbs_dir, client_certificate(cbs_dir)) as client:
         response = client.post(f"{served}/gegevens", content=content, headers=headers)
     validate(checked_answer(response, cbs_dir)["gegevens"])
 
@@ -88,7 +82,7 @@ def test_schemathesis_finds_no_failure_against_the_official_specification(served
     schema = schemathesis.openapi.from_dict(official_schema())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert [op.path for op in operations] == ["/gegevens"]
-    client_cert = (str(cbs_dir / "cbs-client.pem"), str(cbs_dir / "cbs-client.key"))
+    client_cert = client_certificate(cbs_dir)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
               response_headers_conformance]
     with tls_client(cbs_dir, client_cert) as client:

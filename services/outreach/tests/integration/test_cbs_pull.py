@@ -5,10 +5,8 @@ paging; and the audit log keeps the FSC headers, never a token."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -16,12 +14,11 @@ import pytest
 from outreach.adapters import access_tokens, jades
 from outreach.adapters.ddas_schema import validate
 from outreach.adapters.dev_certificates import certificate_authority, leaf, write_development_set
-from outreach.adapters.trust import TrustAnchor, load_certificates, load_private_key
 from outreach.bootstrap import cbs_dependencies
-from outreach.config import OutreachSettings, cbs_files, cbs_service_name
+from outreach.config import OutreachSettings, cbs_files
 from outreach.entrypoints import cbs
 from outreach.handlers.cbs_pull import CbsPullDependencies
-from vroeg_contracts.partner_report import today_in_amsterdam
+from vroeg_devtools.cbs_client import Cbs, checked_answer, period
 
 
 @pytest.fixture(scope="session")
@@ -42,42 +39,6 @@ async def cbs_api(outreach, cbs_deps) -> AsyncIterator[httpx.AsyncClient]:
     app = cbs.create_app(outreach.runtime, cbs_deps)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://outreach-cbs") as client:
         yield client
-
-
-class Cbs:
-    """CBS's side: its signing key and chain, and a token from the (development) issuer."""
-
-    def __init__(self, folder, signer: jades.Signer | None = None) -> None:
-        self.folder = folder
-        self.signer = signer or jades.Signer(load_private_key(folder / "cbs-signing.key"),
-                                             tuple(load_certificates(folder / "cbs-signing.pem")), kid="cbs-dev")
-        self.audience = cbs_service_name(OutreachSettings())
-
-    def token(self, **claims) -> str:
-        return access_tokens.issue(load_private_key(self.folder / "token-issuer.key"), audience=self.audience, **claims)
-
-    def request(self, body: dict | None = None, **extra_headers: str) -> tuple[bytes, dict[str, str]]:
-        content = json.dumps(body if body is not None else period()).encode()
-        digest = jades.digest_of(content)
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.token()}", "Digest": digest,
-                   "nlgov-adr-payload-sig": self.signer.sign(digest), **extra_headers}
-        return content, headers
-
-
-def period(**more) -> dict:
-    today = today_in_amsterdam()
-    return {"aanleverperiodeStartdatum": today.replace(day=1).isoformat(),
-            "aanleverperiodeEinddatum": today.isoformat(), **more}
-
-
-def checked_answer(response: httpx.Response, cbs_dir) -> dict:
-    """The answer's body, once its Digest matches and its signature verifies with a trusted chain."""
-    assert response.status_code == 200, response.text
-    digest = response.headers["Digest"]
-    assert jades.digest_matches(digest, response.content)
-    verified = jades.verify(response.headers["nlgov-adr-payload-sig"], digest)
-    TrustAnchor.load(cbs_dir / "ca.pem").verify(verified.chain, datetime.now(UTC))
-    return response.json()
 
 
 async def test_a_request_signed_like_cbs_gets_the_signed_delivery(cbs_api, cbs_dir, new_case):

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,16 @@ from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid
 from outreach.adapters.audit import Reader
 from outreach.domain.ddas import PeriodRecords
 from outreach.handlers import reporting
-from vroeg_contracts.partner_report import today_in_amsterdam
+from outreach.handlers.erasure import erase
+from outreach.handlers.note_not_picked_up import note_not_picked_up
+from vroeg_contracts.envelope import Envelope
+from vroeg_contracts.events import ErasureRequested, SignalNotPickedUp
+from vroeg_contracts.keys import KeyFolder
+from vroeg_contracts.partner_report import Category, today_in_amsterdam
+from vroeg_contracts.privacy import seal
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-from .conftest import auth
+from .conftest import auth, resident
 
 SHARED = Path(__file__).resolve().parents[4].parent / "shared" / "ddas" / "v1.2" / "json_schema_Uitwisselmodel.json"
 OFFICIAL = json.loads((SHARED if SHARED.exists() else SCHEMA_PATH).read_text())
@@ -139,3 +147,57 @@ async def test_the_command_writes_a_valid_delivery_and_audits_the_read(platform,
     bad = subprocess.run([sys.executable, "-m", "outreach", "ddas", "--from", "2025-02-01", "--to", "2025-01-01"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "to: lies before from" in bad.stderr
+
+
+async def not_picked_up(outreach, platform, contact, *, household_key=None) -> Envelope[SignalNotPickedUp]:
+    """A signal below the threshold for a household that never had a case, as matching now sends it."""
+    public_key = KeyFolder(platform.keys_dir).outreach_public_key("dev-1")
+    today = today_in_amsterdam()
+    payload = SignalNotPickedUp(decision_id=uuid.uuid4(), signal_id=uuid.uuid4(), partner_id="waternet",
+                                report_id=f"it-{uuid.uuid4().hex[:10]}", category=Category.WATER,
+                                ddas_status="Niet opgepakt: onterecht signaal", reason="below the threshold",
+                                signal_date=today, arrears_since=today - timedelta(days=10), amount=Decimal("80.50"),
+                                crisis=False, warm_handover=False, contact=seal(contact, public_key, "dev-1"))
+    envelope = Envelope.wrap(payload, producer="matching", municipality_code="0437",
+                             household_key=household_key or f"hh-{uuid.uuid4().hex}", correlation_id=uuid.uuid4())
+    async with pooled_unit_of_work(outreach.runtime.db) as uow:
+        await note_not_picked_up(uow, envelope, outreach.deps)
+    return envelope
+
+
+async def test_a_signal_not_picked_up_is_delivered_with_only_its_client_and_erased_with_its_household(
+        api, outreach, platform):
+    with_bsn = resident(7)
+    without_bsn = resident(12).model_copy(update={"bsn": None, "house_letter": "b", "birth_date": None})
+    sent = {"bsn": await not_picked_up(outreach, platform, with_bsn),
+            "address": await not_picked_up(outreach, platform, without_bsn)}
+    stored = await outreach.runtime.db.fetchval("SELECT contact FROM signals_not_picked_up WHERE signal_id = $1",
+                                                sent["address"].payload.signal_id)
+    assert json.loads(stored) == {"postcode": "1191BK", "house_number": 12, "house_letter": "b"}  # nothing more
+
+    response = await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}", headers=auth("auditor"))
+    assert response.status_code == 200
+    document = response.json()
+    assert_valid(document)
+    signals = {s["ID"]: s for lv in document["leveringen"] for s in lv["vroegsignalen"]}
+    entry = {name: signals[str(envelope.payload.signal_id)] for name, envelope in sent.items()}
+    assert entry["bsn"]["client"] == {"burgerservicenummer": "123456782"}
+    assert entry["address"]["client"] == {"postcode": "1191BK", "huisnummer": "12", "huisnummertoevoeging": "b"}
+    assert entry["bsn"] == {"ID": str(sent["bsn"].payload.signal_id), "crisissignaal": False, "bedrag": 81,
+                            "ontstaansdatum": (today_in_amsterdam() - timedelta(days=10)).isoformat(),
+                            "signaaldatum": TODAY, "status": "Niet opgepakt: onterecht signaal",
+                            "signaalpartner": {"type": "Water"}, "client": {"burgerservicenummer": "123456782"}}
+    for personal in (with_bsn.surname, without_bsn.surname, with_bsn.street, without_bsn.street, "Ouderkerk aan de Amstel",
+                     "example.nl", "+316"):
+        assert personal not in response.text
+
+    household = sent["address"].household_key
+    request = Envelope.wrap(ErasureRequested(request_id=uuid.uuid4(), person_key=None, reason="right_to_erasure"),
+                            producer="consent", municipality_code="0437", household_key=household,
+                            correlation_id=uuid.uuid4())
+    async with pooled_unit_of_work(outreach.runtime.db) as uow:
+        deleted = await erase(uow, request, outreach.deps)
+    assert deleted["signals_not_picked_up"] == 1
+    after = (await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}", headers=auth("auditor"))).json()
+    delivered = {s["ID"] for lv in after["leveringen"] for s in lv["vroegsignalen"]}
+    assert str(sent["address"].payload.signal_id) not in delivered and str(sent["bsn"].payload.signal_id) in delivered

@@ -41,7 +41,7 @@ async def test_a_signal_not_picked_up_is_told_so_without_the_reason(outreach):
                              correlation_id=uuid.uuid4())
     for _ in range(2):
         async with pooled_unit_of_work(outreach.runtime.db) as uow:
-            await note_not_picked_up(uow, envelope)
+            await note_not_picked_up(uow, envelope, outreach.deps)
     (topic, message), = await feedback_rows(outreach.runtime.db, report_id)
     assert topic == "partner.vgz.feedback.v1" and message["outcome"] == "not_picked_up"
     assert "threshold" not in json.dumps(message) and "Niet opgepakt" not in json.dumps(message)
@@ -55,7 +55,8 @@ async def test_a_repeat_that_was_not_picked_up_is_not_later_told_picked_up(outre
                                ddas_status="Niet opgepakt: herhaalde melding", reason="repeat")
     async with pooled_unit_of_work(outreach.runtime.db) as uow:
         await note_not_picked_up(uow, Envelope.wrap(repeat, producer="matching", municipality_code="0437",
-                                                     household_key=envelope.household_key, correlation_id=uuid.uuid4()))
+                                                     household_key=envelope.household_key, correlation_id=uuid.uuid4()),
+                                 outreach.deps)
     (_, message), = await feedback_rows(outreach.runtime.db, repeat.report_id)
     assert message["outcome"] == "not_picked_up"
     timeline = await outreach.runtime.db.fetch("SELECT kind FROM case_timeline WHERE case_id = $1",

@@ -50,7 +50,8 @@ async def test_erasure_deletes_every_row_of_the_household_and_reports_counts(api
                                ddas_status="Niet opgepakt: herhaalde melding", reason="repeat")
     async with pooled_unit_of_work(pool) as uow:
         await note_not_picked_up(uow, Envelope.wrap(repeat, producer="matching", municipality_code="0437",
-                                                     household_key=household, correlation_id=uuid.uuid4()))
+                                                     household_key=household, correlation_id=uuid.uuid4()),
+                                 outreach.deps)
     before = await rows_of(pool, household, [case_id])
     assert all(before[t] for t in ("cases", "case_signals", "letters", "contact_attempts", "case_timeline", "referrals",
                                    "signals_not_picked_up", "partner_feedback")), before

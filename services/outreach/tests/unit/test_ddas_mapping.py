@@ -13,7 +13,7 @@ import pytest
 from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid, schema, validate
 from outreach.domain import ddas_lists
 from outreach.domain.ddas import (AttemptRecord, CaseRecord, Organisation, PeriodRecords, SignalRecord, client,
-                                  delivery, withheld)
+                                  client_details, delivery, withheld)
 from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
 from vroeg_contracts.privacy import ContactDetails
 
@@ -152,6 +152,25 @@ def test_a_signal_whose_client_cannot_be_told_is_withheld(contact):
     document = build(records)
     assert [s["ID"] for s in document["leveringen"][0]["vroegsignalen"]] == [str(records.signals[1].signal_id)]
     assert withheld(records) == 1
+
+
+def test_of_a_signal_not_picked_up_outreach_keeps_only_its_ddas_client():
+    assert client_details(PERSON) == ContactDetails(bsn="123456782")
+    assert client_details(NO_BSN) == ContactDetails(birth_date=date(1985, 6, 15), postcode="1191 bk", house_number=10,
+                                                    house_letter="A", house_number_addition="2")
+    assert client(client_details(NO_BSN)) == client(NO_BSN)
+    assert client_details(ContactDetails(surname="Dijk", street="Dorpsstraat", phone="+31612345678")) is None
+
+
+@pytest.mark.parametrize("contact", [PERSON, NO_BSN])
+def test_a_signal_not_picked_up_without_a_case_is_delivered_with_its_kept_client(contact):
+    below = signal(status="Niet opgepakt: onterecht signaal", contact=client_details(contact))
+    records = PeriodRecords(signals=[below])
+    (entry,) = build(records)["leveringen"][0]["vroegsignalen"]
+    assert entry["status"] == "Niet opgepakt: onterecht signaal" and entry["client"] == client(contact)
+    assert set(entry["client"]) in ({"burgerservicenummer"}, {"postcode", "huisnummer", "huisnummertoevoeging",
+                                                              "geboortedatum"})
+    assert withheld(records) == 0
 
 
 def test_a_short_bsn_falls_back_to_the_address():

@@ -33,7 +33,9 @@ def outgoing(decision: Decision, decision_id: uuid.UUID, signals: Mapping[uuid.U
             decision_id=decision_id, signal_id=signal.signal_id, partner_id=signal.partner_id,
             report_id=signal.report_id, category=signal.category, ddas_status=decision.status.value,  # type: ignore[arg-type]
             reason=decision.reason, signal_date=signal.signal_date, arrears_since=signal.arrears_since,
-            amount=signal.amount, crisis=signal.crisis, warm_handover=signal.warm_handover),
+            amount=signal.amount, crisis=signal.crisis, warm_handover=signal.warm_handover,
+            # Sealed as it came: outreach needs it for the DDAS client when the household has no case.
+            contact=contacts.get(signal.signal_id)),
             decision.reason, signal_id=signal.signal_id)
     episode = decision.episode
     common = {"decision_id": decision_id, "episode_id": decision.episode_id, "intensity": episode.intensity,

@@ -88,8 +88,11 @@ class Reads:
             "contact": ContactDetails.model_validate_json(case["contact"]),
             "signals": await rows(
                 "SELECT * FROM case_signals WHERE case_id = $1 ORDER BY signal_date, partner_id", case_id),
+            # Not the client kept for the DDAS delivery: the page has the case's contact details.
             "not_picked_up": await rows(
-                "SELECT * FROM signals_not_picked_up WHERE household_key = $1 ORDER BY decided_at", case["household_key"]),
+                """SELECT signal_id, household_key, partner_id, report_id, category, ddas_status, decided_at,
+                          municipality_code
+                   FROM signals_not_picked_up WHERE household_key = $1 ORDER BY decided_at""", case["household_key"]),
             "letters": await rows(
                 "SELECT letter_id, kind, sent_at FROM letters WHERE case_id = $1 ORDER BY sent_at", case_id),
             "attempts": await rows(
@@ -147,17 +150,20 @@ class Reads:
             signals.append(SignalRecord(s["signal_id"], municipality[s["case_id"]], Category(s["category"]),
                                         s["ddas_status"] or IN_A_CASE, contacts[s["case_id"]], s["signal_date"],
                                         s["arrears_since"], s["amount"], s["crisis"]))
-        # A signal not picked up carries no contact details on the bus; when its household has a
-        # case, that case knows the household.
+        # A signal not picked up has the client matching passed on with it (migration 0011); one from
+        # before has none, and then its household's case, if there is one, knows the household.
         for s in await self.conn.fetch(
-                f"""SELECT n.*, (SELECT contact FROM cases c WHERE c.household_key = n.household_key
-                                  ORDER BY c.opened_at DESC LIMIT 1) AS contact
+                f"""SELECT n.signal_id, n.municipality_code, n.category, n.ddas_status, n.signal_date,
+                           n.arrears_since, n.amount, n.crisis,
+                           coalesce(n.contact, (SELECT contact FROM cases c WHERE c.household_key = n.household_key
+                                                ORDER BY c.opened_at DESC LIMIT 1)) AS contact
                     FROM signals_not_picked_up n
                     WHERE n.municipality_code IS NOT NULL AND {LOCAL_DAY.format('n.decided_at')} BETWEEN $1 AND $2""",
                 start, end):
             contact = ContactDetails.model_validate_json(s["contact"]) if s["contact"] else None
             signals.append(SignalRecord(s["signal_id"], s["municipality_code"], Category(s["category"]),
-                                        s["ddas_status"], contact))
+                                        s["ddas_status"], contact, s["signal_date"], s["arrears_since"], s["amount"],
+                                        s["crisis"]))
         return PeriodRecords(signals=signals, cases=[
             CaseRecord(c["case_id"], c["municipality_code"], tuple(signal_ids[c["case_id"]]), c["opened_on"],
                        c["matched_on"], c["window_start"], c["window_end"], c["outcome"], tuple(attempts[c["case_id"]]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -92,12 +93,19 @@ class CaseRepository:
         return [dict(r) for r in rows]
 
     async def add_not_picked_up(self, *, signal_id: uuid.UUID, household_key: str, municipality_code: str,
-                                partner_id: str, report_id: str, category: str, ddas_status: str) -> None:
+                                partner_id: str, report_id: str, category: str, ddas_status: str,
+                                contact: ContactDetails | None = None, signal_date: date | None = None,
+                                arrears_since: date | None = None, amount: Decimal | None = None,
+                                crisis: bool | None = None) -> None:
+        """`contact` holds only the signal's DDAS client (domain.ddas.client_details), stored as
+        cases.contact is."""
         await self.conn.execute(
             """INSERT INTO signals_not_picked_up (signal_id, household_key, municipality_code, partner_id, report_id,
-                                                  category, ddas_status)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
+                                                  category, ddas_status, contact, signal_date, arrears_since, amount,
+                                                  crisis)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) ON CONFLICT DO NOTHING""",
             signal_id, household_key, municipality_code, partner_id, report_id, category, ddas_status,
+            contact.model_dump_json(exclude_none=True) if contact else None, signal_date, arrears_since, amount, crisis,
         )
 
     async def open_case_of_household(self, household_key: str) -> uuid.UUID | None:

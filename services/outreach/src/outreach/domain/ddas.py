@@ -5,8 +5,9 @@ What a delivery for the period [start, end] holds, one `levering` per municipali
   contact attempts up to `end` and its result when it closed on or before `end`;
 - every signal those cases rest on, and every signal that was not picked up in the period, with the
   minimised client v1.2 asks for: the BSN, or else the postcode and house number (with the birth date).
-  No name, street or city ever leaves. A signal for which outreach knows neither (not picked up, for a
-  household that never had a case) cannot be delivered validly and is withheld (`withheld`).
+  No name, street or city ever leaves. A signal not picked up has the client matching passed on with
+  it (`client_details`), or else its household's case's; one for which outreach knows neither (from
+  before matching passed the contact on) cannot be delivered validly and is withheld (`withheld`).
 """
 
 from __future__ import annotations
@@ -107,6 +108,19 @@ def client(contact: ContactDetails | None) -> dict[str, str] | None:
         "huisnummertoevoeging": ((contact.house_letter or "") + (contact.house_number_addition or "")) or None,
     }
     return {k: v for k, v in fields.items() if v}
+
+
+def client_details(contact: ContactDetails) -> ContactDetails | None:
+    """What outreach keeps of a signal's contact details when the signal is not picked up: exactly
+    the fields its DDAS client is made of (`client`), nothing to reach the resident by; None when
+    they cannot tell the client."""
+    identity = client(contact)
+    if identity is None:
+        return None
+    if "burgerservicenummer" in identity:
+        return ContactDetails(bsn=contact.bsn)
+    return ContactDetails(birth_date=contact.birth_date, postcode=contact.postcode, house_number=contact.house_number,
+                          house_letter=contact.house_letter, house_number_addition=contact.house_number_addition)
 
 
 def vroegsignaal(signal: SignalRecord) -> dict[str, Any] | None:

@@ -40,7 +40,7 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
             case HouseholdRiskEscalated():
                 await escalate_case(uow, envelope, deps)
             case SignalNotPickedUp():
-                await note_not_picked_up(uow, envelope)
+                await note_not_picked_up(uow, envelope, deps)
         log.info("decision_handled", event_type=envelope.event_type, event_id=str(envelope.event_id),
                  correlation_id=str(envelope.correlation_id))
 
