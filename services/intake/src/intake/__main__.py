@@ -1,7 +1,8 @@
 """Run intake: `python -m intake` (or `vroeg-intake`) serves; `python -m intake <tool> [args]` runs
 one of its command-line tools:
 
-    python -m intake import-csv FILE --partner ID      import a partner's CSV file
+    python -m intake import FILE --partner ID          import a partner's CSV or Excel (.xlsx) file
+    python -m intake import-csv FILE --partner ID      the same (the older name)
     python -m intake replay --list | --rejection ID | --partner ID [--since WHEN]
 """
 
@@ -14,7 +15,11 @@ from vroeg_runtime.service import serve
 from .bootstrap import build
 from .entrypoints.cli import import_csv, replay
 
-TOOLS: dict[str, Callable[[list[str] | None], int]] = {"import-csv": import_csv.main, "replay": replay.main}
+TOOLS: dict[str, Callable[[list[str] | None], int]] = {
+    "import": import_csv.main,
+    "import-csv": lambda argv: import_csv.main(argv, prog="python -m intake import-csv"),
+    "replay": replay.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

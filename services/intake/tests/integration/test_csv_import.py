@@ -1,5 +1,5 @@
-"""The command line CSV import: a file of mixed rows is counted and stored; importing it again
-changes nothing; and a large file is streamed in bounded memory."""
+"""The command line import: a file of mixed rows is counted and stored; importing it again changes
+nothing; a large file is streamed in bounded memory; a workbook gets the answers of its CSV."""
 
 import csv
 import os
@@ -7,6 +7,8 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+
+from openpyxl import Workbook
 
 from intake.bootstrap import dependencies
 from intake.entrypoints.cli.import_csv import import_file
@@ -37,8 +39,8 @@ def write_csv(path: Path, rows, separator=";") -> Path:
     return path
 
 
-def run_import(path: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "intake", "import-csv", str(path), "--partner", "eigen-haard"],
+def run_import(path: Path, command: str = "import-csv") -> str:
+    done = subprocess.run([sys.executable, "-m", "intake", command, str(path), "--partner", "eigen-haard"],
                           capture_output=True, text=True, timeout=600, env=os.environ)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -95,3 +97,24 @@ async def test_a_large_file_is_imported_in_bounded_memory(platform, tmp_path, re
     # Keeping as little as 300 bytes for each of the 15,000 later rows (their answers, say) would add
     # more than 4 MiB; streaming keeps the peak where it was after the first batches.
     assert growth["VmHWM"] < 4 * 1024, growth
+
+
+def write_xlsx(path: Path, rows) -> Path:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(COLUMNS)
+    for values in rows:
+        sheet.append([values[column] for column in COLUMNS])
+    book.save(path)
+    return path
+
+
+async def test_a_workbook_is_imported_with_the_same_answers_as_its_csv(tmp_path, residents):
+    run = residents.run
+    rows = [row(run, 1), row(run, 2, postcode="0000 XX"), row(run, 3, category="water"), row(run, 4)]
+    workbook = run_import(write_xlsx(tmp_path / "mixed.xlsx", rows), command="import")
+    assert workbook.splitlines()[-1].endswith("4 rows, 2 accepted (0 of them seen before), 2 rejected")
+    assert "row 3: client.postcode:" in workbook and "row 4: arrears.category:" in workbook
+    again_as_csv = run_import(write_csv(tmp_path / "mixed.csv", rows))
+    assert again_as_csv.splitlines()[-1].endswith("4 rows, 2 accepted (2 of them seen before), 2 rejected")
+    assert "line 3: client.postcode:" in again_as_csv and "line 4: arrears.category:" in again_as_csv

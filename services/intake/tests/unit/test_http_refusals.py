@@ -72,7 +72,7 @@ async def test_an_unknown_media_type_gets_415(app):
 def test_the_openapi_document_describes_the_contract(app):
     document = app.openapi()
     body = document["paths"]["/v1/reports"]["post"]["requestBody"]["content"]
-    assert set(body) == {"application/json", "text/csv"}
+    assert set(body) == {"application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     schemas = document["components"]["schemas"]
     assert {"PartnerReportV1", "Arrears", "Client", "ReportsAnswer"} <= set(schemas)
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

@@ -1,4 +1,5 @@
-"""What arrived, decoded into reports: from a Kafka record, an HTTP body, a CSV stream or stored bytes.
+"""What arrived, decoded into reports: from a Kafka record, an HTTP body, a CSV stream, an Excel
+workbook or stored bytes.
 
 Each `IncomingReport` keeps the raw bytes it was read from, so a rejected report can be found again
 and replayed exactly as it came.
@@ -10,14 +11,17 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import IO, Any, Literal
 
 from ..domain.validation import FieldError, decode_json
 from .csv_reports import read_rows
+from .xlsx_reports import XLSX, read_workbook, refused_whole
 
 JSON = "application/json"
 CSV = "text/csv"
-MediaType = Literal["application/json", "text/csv"]
+# A workbook's rows are kept as CSV text (see xlsx_reports); only a workbook refused whole is kept as XLSX.
+MediaType = Literal["application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class IncomingReport:
     data: Any  # the decoded report; None when the raw bytes could not be decoded
     errors: tuple[FieldError, ...]  # why the raw bytes could not be decoded
     media_type: MediaType = JSON
-    position: int = 0  # the index in a JSON array, or the line in a CSV file
+    position: int = 0  # the index in a JSON array, the line in a CSV file, or the row in a workbook
 
 
 def json_report(raw: bytes) -> IncomingReport:
@@ -53,8 +57,17 @@ def csv_reports(lines: Iterable[bytes]) -> Iterator[IncomingReport]:
         yield IncomingReport(row.raw, row.data, tuple(row.errors), CSV, row.line)
 
 
+def xlsx_reports(workbook: str | Path | IO[bytes]) -> Iterator[IncomingReport]:
+    """An Excel workbook's first sheet, row by row: each row as CSV text, or the workbook refused whole."""
+    for row in read_workbook(workbook):
+        yield IncomingReport(row.raw, row.data, tuple(row.errors), XLSX if refused_whole(row) else CSV, row.line)
+
+
 def stored_report(raw: bytes, media_type: str) -> IncomingReport:
-    """Raw bytes as they were stored: one JSON report, or a CSV header line and one row."""
+    """Raw bytes as they were stored: one JSON report, a CSV header line and one row (also a
+    workbook's row), or a workbook that was refused whole."""
+    if media_type == XLSX:
+        return next(xlsx_reports(io.BytesIO(raw)))
     if media_type == CSV:
         return next(csv_reports(io.BytesIO(raw)),
                     IncomingReport(raw, None, (FieldError("(row)", "the stored row is empty"),), CSV))

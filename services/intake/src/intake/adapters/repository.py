@@ -1,4 +1,5 @@
-"""Intake's PostgreSQL repository: raw reports, signals and rejections. Runs in the caller's transaction."""
+"""Intake's PostgreSQL repository: raw reports, signals, rejections (and, for erasure and retention,
+the partners' feedback). Runs in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -83,6 +84,9 @@ class ReportRepository:
             "DELETE FROM raw_reports w USING unnest($1::text[], $2::text[]) AS k(partner_id, report_id)"
             " WHERE (w.partner_id = k.partner_id AND w.report_id = k.report_id) OR w.raw_report_id = ANY($3::uuid[])",
             partners, report_ids, [r["raw_report_id"] for r in reports]))
+        counts["partner_feedback"] = _count(await self.conn.execute(
+            "DELETE FROM partner_feedback f USING unnest($1::text[], $2::text[]) AS k(partner_id, report_id)"
+            " WHERE f.partner_id = k.partner_id AND f.report_id = k.report_id", partners, report_ids))
         counts["outbox"] = _count(await self.conn.execute("DELETE FROM outbox WHERE key = $1", household_key.encode()))
         return counts
 
@@ -94,6 +98,8 @@ class ReportRepository:
         counts = {"signals": len(expired)}
         counts["rejections"] = _count(await self.conn.execute(
             "DELETE FROM rejections WHERE created_at < now() - make_interval(days => $1)", older_than_days))
+        counts["partner_feedback"] = _count(await self.conn.execute(
+            "DELETE FROM partner_feedback WHERE received_at < now() - make_interval(days => $1)", older_than_days))
         counts["raw_reports"] = _count(await self.conn.execute(
             "DELETE FROM raw_reports w WHERE received_at < now() - make_interval(days => $1)"
             " AND NOT EXISTS (SELECT 1 FROM signals s WHERE s.raw_report_id = w.raw_report_id)"

@@ -1,16 +1,19 @@
-"""The Kafka ways in: every partner's `partner.<id>.reports.v1` topic, and ErasureRequested."""
+"""The Kafka ways in: every partner's `partner.<id>.reports.v1` topic, its `partner.<id>.feedback.v1`
+topic (what outreach told the partner, kept so the partner can read it over HTTP), and ErasureRequested."""
 
 from __future__ import annotations
 
 from vroeg_contracts import topics
 from vroeg_contracts.events import ErasureRequested
-from vroeg_runtime.consuming import Delivery, Subscription, Within, consume, envelopes_of, position_of
+from vroeg_contracts.partner_messages import ReportFeedback
+from vroeg_runtime.consuming import Delivery, PermanentError, Subscription, Within, consume, envelopes_of, position_of
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.incoming import json_report
 from ..handlers.dependencies import IntakeDependencies
 from ..handlers.erasure import erase_household
+from ..handlers.partner_answers import record_feedback
 from ..handlers.take_report import Sent, take_report, take_reports
 
 
@@ -29,6 +32,19 @@ def register(runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
             subscription=Subscription(inbox="partner-reports", parse=_partner_report, handle=take_one,
                                       handle_batch=take_batch, message_id=position_of),
             protect_dead_letter=lambda _raw: b"")
+
+    feedback_topics = {topics.partner_feedback(p): p for p in deps.partners}
+
+    def feedback_of(delivery: Delivery) -> ReportFeedback:
+        feedback = ReportFeedback.model_validate_json(delivery.value)
+        if feedback.partner_id != feedback_topics.get(delivery.topic):
+            raise PermanentError(f"partner_id: feedback for another partner on {delivery.topic}")
+        return feedback
+
+    # The feedback's id is derived from the report, so the same feedback published again is claimed once.
+    consume(runtime, list(feedback_topics), group_id="vroeg-intake-feedback",
+            subscription=Subscription(inbox="partner-feedback", parse=feedback_of, handle=record_feedback,
+                                      message_id=lambda _delivery, feedback: str(feedback.feedback_id)))
 
     consume(runtime, [topics.ERASURE_REQUESTED], group_id="vroeg-intake-erasure",
             subscription=Subscription(inbox="erasure-requested", parse=envelopes_of(ErasureRequested),

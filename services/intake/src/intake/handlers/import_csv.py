@@ -1,9 +1,11 @@
-"""Import a stream of one partner's CSV rows: one unit of work per batch, one batch in memory at a time."""
+"""Import a stream of one partner's file rows (CSV, or an Excel workbook's rows): one unit of work per
+batch, one batch in memory at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from itertools import islice
+from typing import Literal
 
 import asyncpg
 
@@ -20,13 +22,14 @@ TakeBatch = Callable[[UnitOfWork, list[IncomingReport]], Awaitable[list[ReportOu
 
 
 async def import_csv(conn: asyncpg.Connection, deps: IntakeDependencies, rows: Iterable[IncomingReport], *,
-                     partner: str, file_name: str, batch_size: int = 500,
+                     partner: str, file_name: str, batch_size: int = 500, file_format: Literal["csv", "xlsx"] = "csv",
                      after_batch: Callable[[ImportCounts], None] | None = None) -> ImportCounts:
-    """Take the rows of a CSV file from `partner`, in batches on `conn` (channel `csv`; each row's
-    source is `csv:<file name>:<line>`). Importing the same file again changes nothing."""
+    """Take the rows of a file from `partner`, in batches on `conn` (channel `csv`, the contract's
+    channel for files of either format; each row's source is `<format>:<file name>:<line or row>`).
+    Importing the same file again changes nothing."""
 
     def sent(report: IncomingReport) -> Sent:
-        return Sent(report, partner, f"csv:{file_name}:{report.position}")
+        return Sent(report, partner, f"{file_format}:{file_name}:{report.position}")
 
     async def take(uow: UnitOfWork, report: IncomingReport) -> ReportOutcome:
         return await take_report(uow, deps, sent(report), channel="csv")
