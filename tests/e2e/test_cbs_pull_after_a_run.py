@@ -2,8 +2,8 @@
 would (mutual TLS, a signed request, a token from the development issuer): the answer's digest and
 signature verify, it validates against the official DDAS v1.2 schema, and it holds what was sent:
 every signal intake accepted (those not picked up too, with only the client v1.2 asks for) and one
-case per household at risk. And the contact that lets outreach deliver a signal not picked up
-travelled sealed."""
+case per household at risk, a second insurer of the same kind joining an open case included (ADR
+0014). And the contact that lets outreach deliver a signal not picked up travelled sealed."""
 
 from __future__ import annotations
 
@@ -34,14 +34,17 @@ async def test_a_delivery_pulled_after_a_run_validates_and_holds_what_was_sent(s
     no_bsn = residents.client(phone=False)
     del no_bsn["bsn"]
     clients = {"two": residents.client(), "one": residents.client(phone=False), "below": residents.client(),
-               "below_no_bsn": no_bsn}
+               "below_no_bsn": no_bsn, "same_kind": residents.client()}
     reports = {
         "two": [residents.report("eigen-haard", "rent", clients["two"], days_ago=3),
                 residents.report("vgz", "health_insurance", clients["two"], days_ago=2)],
         "one": [residents.report("waternet", "water", clients["one"])],
         "below": [residents.report("waternet", "water", clients["below"], days_in_arrears=10)],
         "below_no_bsn": [residents.report("waternet", "water", clients["below_no_bsn"], days_in_arrears=10)],
+        # Two health insurers: the second, sent once the first has opened the case, joins it.
+        "same_kind": [residents.report("vgz", "health_insurance", clients["same_kind"], days_ago=3)],
     }
+    second_insurer = residents.report("zilveren-kruis", "health_insurance", clients["same_kind"], days_ago=2)
     sent = [r for rs in reports.values() for r in rs]
     await bus.send_reports([(r["partner_id"], r) for r in sent])
     report_ids = {r["report_id"] for r in sent}
@@ -50,18 +53,36 @@ async def test_a_delivery_pulled_after_a_run_validates_and_holds_what_was_sent(s
     signal_of = {e["payload"]["report_id"]: e["payload"]["signal_id"] for e in bus.events(accepted)
                  if e["payload"]["report_id"] in report_ids}
     household_of = {e["payload"]["report_id"]: e["household_key"] for e in bus.events(accepted)}
-    at_risk_keys = {household_of[reports[name][0]["report_id"]] for name in ("two", "one")}
+    at_risk_keys = {household_of[reports[name][0]["report_id"]] for name in ("two", "one", "same_kind")}
+
+    def in_cases(records: list[bus.Record]) -> set[str]:
+        return {s["signal_id"] for e in bus.events(records, "HouseholdAtRisk", "HouseholdRiskEscalated",
+                                                    "SignalsJoinedCase") for s in e["payload"]["signals"]}
 
     def decided(records: list[bus.Record]) -> bool:
-        announced = {s["signal_id"] for e in bus.events(records, "HouseholdAtRisk", "HouseholdRiskEscalated")
-                     for s in e["payload"]["signals"]}
-        return (set(signal_of[r["report_id"]] for name in ("two", "one") for r in reports[name]) <= announced
+        return (set(signal_of[r["report_id"]] for name in ("two", "one", "same_kind") for r in reports[name])
+                <= in_cases(records)
                 and all(of(records, "SignalNotPickedUp", report_id=reports[n][0]["report_id"])
                         for n in ("below", "below_no_bsn")))
 
     decisions = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=120, until=decided)
+    # The case is open: the second insurer's report brings it nothing new, but joins it.
+    await bus.send_reports([(second_insurer["partner_id"], second_insurer)])
+    accepted = await bus.read_topic(topics.ARREARS_REPORTED, timeout=120, until=lambda rs: any(
+        e["payload"]["report_id"] == second_insurer["report_id"] for e in bus.events(rs)))
+    signal_of.update({e["payload"]["report_id"]: e["payload"]["signal_id"] for e in bus.events(accepted)
+                      if e["payload"]["report_id"] == second_insurer["report_id"]})
+    reports["same_kind"].append(second_insurer)
+    joined_id = signal_of[second_insurer["report_id"]]
+    decisions = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=120,
+                                     until=lambda rs: decided(rs) and joined_id in in_cases(rs))
     at_risk = [e for e in bus.events(decisions, "HouseholdAtRisk") if e["household_key"] in at_risk_keys]
-    assert len(at_risk) == 2
+    assert len(at_risk) == 3
+    same_kind_key = household_of[reports["same_kind"][0]["report_id"]]
+    (same_kind_case,) = [e for e in at_risk if e["household_key"] == same_kind_key]
+    (join,) = [e for e in bus.events(decisions, "SignalsJoinedCase") if e["household_key"] == same_kind_key]
+    assert join["payload"]["episode_id"] == same_kind_case["payload"]["episode_id"]
+    assert [s["signal_id"] for s in join["payload"]["signals"]] == [joined_id]
     # The signal not picked up carries its contact to outreach sealed, never in plain text.
     not_picked_up = [of(decisions, "SignalNotPickedUp", report_id=reports[n][0]["report_id"])[0]
                      for n in ("below", "below_no_bsn")]
@@ -82,8 +103,11 @@ async def test_a_delivery_pulled_after_a_run_validates_and_holds_what_was_sent(s
     delivered = pulled.signal_ids()
     assert ours <= set(delivered) and len(delivered) == len(set(delivered))
     our_cases = [z for z in pulled.cases() if {s["ID"] for s in z["vroegsignalen"]} & ours]
-    assert len(our_cases) == len(at_risk) == 2
+    assert len(our_cases) == len(at_risk) == 3
     assert all({s["ID"] for s in z["vroegsignalen"]} <= ours for z in our_cases)
+    # Both insurers' signals are in the one case of their household.
+    both = {signal_of[r["report_id"]] for r in reports["same_kind"]}
+    assert [z for z in our_cases if {s["ID"] for s in z["vroegsignalen"]} == both]
     signals = {s["ID"]: s for page in pulled.pages for lv in page["leveringen"] for s in lv["vroegsignalen"]}
     below, below_no_bsn = (signals[signal_of[reports[n][0]["report_id"]]] for n in ("below", "below_no_bsn"))
     assert below["status"] == below_no_bsn["status"] == "Niet opgepakt: onterecht signaal"

@@ -99,6 +99,23 @@ class HouseholdRiskEscalated(Event):
     contact: SealedContact
 
 
+class SignalsJoinedCase(Event):
+    """Picked-up signals joined an open case without changing it: no new category, no crisis, no
+    higher intensity (a second insurer of the same kind, a partner's earlier report arriving late).
+    Outreach adds them to the case and its DDAS delivery and tells their partners; it sends no new
+    letter and plans nothing. `signals` are only the signals that joined, never the case's others;
+    the case keeps its contact details, so none travel here."""
+
+    event_type = "SignalsJoinedCase"
+    topic = topics.MATCHING_DECISIONS
+
+    decision_id: uuid.UUID
+    episode_id: uuid.UUID
+    rule: str
+    signals: list[SignalRef]
+    matched_on: date
+
+
 class SignalNotPickedUp(Event):
     """A signal starts nothing: below the threshold, a repeat, or left alone by the policy."""
 

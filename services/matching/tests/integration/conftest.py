@@ -28,7 +28,8 @@ from vroeg_devtools.stack import ServiceProcess, Stack
 from vroeg_runtime import migrations
 from vroeg_runtime.staff_auth import token_sha256
 
-CATEGORIES = {"eigen-haard": Category.RENT, "vgz": Category.HEALTH_INSURANCE, "waternet": Category.WATER}
+CATEGORIES = {"eigen-haard": Category.RENT, "vgz": Category.HEALTH_INSURANCE,
+              "zilveren-kruis": Category.HEALTH_INSURANCE, "waternet": Category.WATER}
 TOKEN = {"caseworker": "dev-staff-matching-caseworker", "auditor": "dev-staff-matching-auditor",
          "elsewhere": "dev-staff-matching-elsewhere"}
 

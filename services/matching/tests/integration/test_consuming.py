@@ -45,6 +45,24 @@ async def test_a_resolve_before_its_open_gives_the_same_decisions(matching, db, 
     assert published(await decisions_of(in_order.key)) == published(await decisions_of(resolve_first.key)) == expected
 
 
+async def test_a_second_insurer_joining_the_open_case_is_announced_and_in_the_history(
+        matching, publish, household, handled, decisions_of):
+    home = household()
+    first = home.report("vgz", days_ago=10)
+    await publish(first)
+    (opened,) = await handled(first)
+    second = home.report("zilveren-kruis", days_ago=5)  # the same category: the case does not grow
+    await publish(second)
+    joined = (await handled(second))[-1]
+    assert (joined["outcome"], joined["episode_id"]) == ("SignalsJoinedCase", opened["episode_id"])
+    assert joined["rule"].startswith("joined the open case, bringing nothing new: single")
+    records = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=60, until=lambda rs: any(
+        e["event_type"] == "SignalsJoinedCase" and e["household_key"] == home.key for e in bus.events(rs)))
+    (event,) = [e for e in bus.events(records, "SignalsJoinedCase") if e["household_key"] == home.key]
+    assert [s["signal_id"] for s in event["payload"]["signals"]] == [str(second.payload.signal_id)]
+    assert [d["outcome"] for d in await decisions_of(home.key)] == ["HouseholdAtRisk", "SignalsJoinedCase"]
+
+
 async def test_decisions_are_published_keyed_by_household(matching, publish, household):
     home = household()
     await publish(home.report("eigen-haard", days_ago=20), home.report("eigen-haard", days_ago=5, days_in_arrears=10))

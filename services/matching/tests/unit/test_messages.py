@@ -8,7 +8,7 @@ from matching.domain.decisions import decide, empty_announced
 from matching.domain.model import Signal
 from matching.domain.policy import Policy
 from matching.domain.messages import outgoing
-from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp
+from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp, SignalsJoinedCase
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import SealedContact
 
@@ -41,16 +41,42 @@ def test_a_new_case_carries_intensity_action_rule_signals_and_the_matching_perio
     assert out.episode_id == event.episode_id
 
 
+def after_the_first(first: Signal, second: Signal, closed_on: date | None = None):
+    """The decisions when `second` arrives after `first` was announced (and its case closed on
+    `closed_on`): the decisions, the announced state before and after, and the signals."""
+    _, _, before = decide("h", {first.signal_id: first}, POLICY, empty_announced(), {})
+    (case_id,) = before["episodes"]
+    signals = {first.signal_id: first, second.signal_id: second}
+    closed = {uuid.UUID(case_id): closed_on} if closed_on else {}
+    _, decisions, after = decide("h", signals, POLICY, before, closed)
+    return decisions, case_id, after, signals
+
+
 def test_an_escalation_names_the_case_and_why():
-    rent = signal(1, "eigen-haard", Category.RENT, 0)
-    _, _, announced = decide("h", {rent.signal_id: rent}, POLICY, empty_announced(), {})
     health = signal(2, "vgz", Category.HEALTH_INSURANCE, 30)
-    signals = {rent.signal_id: rent, health.signal_id: health}
-    _, (decision,), _ = decide("h", signals, POLICY, announced, {})
+    (decision,), case_id, _, signals = after_the_first(signal(1, "eigen-haard", Category.RENT, 0), health)
     event = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY).payload
     assert isinstance(event, HouseholdRiskEscalated)
-    assert event.episode_id == uuid.UUID(next(iter(announced["episodes"])))
+    assert event.episode_id == uuid.UUID(case_id)
     assert event.rule.startswith("escalated by new category health_insurance: multiple") and event.matched_on == health.signal_date
+
+
+def test_a_second_insurer_of_the_same_kind_joins_the_open_case_and_outreach_hears_of_it():
+    vgz, zilveren_kruis = signal(1, "vgz", Category.HEALTH_INSURANCE, 0), signal(2, "zilveren-kruis", Category.HEALTH_INSURANCE, 10)
+    (decision,), case_id, after, signals = after_the_first(vgz, zilveren_kruis)
+    out = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY)
+    event = out.payload
+    assert isinstance(event, SignalsJoinedCase)
+    assert event.episode_id == out.episode_id == uuid.UUID(case_id)
+    assert [s.report_id for s in event.signals] == ["r2"]  # only the signal that joined
+    assert event.matched_on == zilveren_kruis.signal_date and event.rule.startswith("joined the open case")
+    assert after["episodes"][case_id]["signal_ids"] == sorted([str(vgz.signal_id), str(zilveren_kruis.signal_id)])
+
+
+def test_a_signal_joining_a_closed_case_without_growth_is_not_announced():
+    vgz, zilveren_kruis = signal(1, "vgz", Category.HEALTH_INSURANCE, 0), signal(2, "zilveren-kruis", Category.HEALTH_INSURANCE, 10)
+    decisions, _, _, _ = after_the_first(vgz, zilveren_kruis, closed_on=DAY0 + timedelta(days=20))  # dated before the close
+    assert decisions == []
 
 
 def test_a_signal_below_the_threshold_is_not_picked_up_with_its_ddas_status():

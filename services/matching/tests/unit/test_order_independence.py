@@ -11,8 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.adapters.policy_files import load_policy
-from matching.domain.decisions import CaseEscalated, CaseNeeded, closures_of, decide, empty_announced
-from matching.domain.model import CaseClosure, Signal, assess
+from matching.domain.decisions import (
+    NOT_PICKED_UP,
+    CaseEscalated,
+    CaseNeeded,
+    NotPickedUp,
+    SignalsJoined,
+    closures_of,
+    decide,
+    empty_announced,
+)
+from matching.domain.model import CaseClosure, Signal, SignalStatus, assess
 from matching.domain.policy import Policy
 from vroeg_contracts.partner_report import Category, ReportStatus
 
@@ -82,6 +91,13 @@ def test_permuting_arrival_order_gives_the_same_final_assessment(reports, closed
     reordered = fold([r for kind, r in shuffled if kind == "report"])
     assert summary(in_order, [c for kind, c in arrivals if kind == "closure"]) == \
         summary(reordered, [c for kind, c in shuffled if kind == "closure"])
+
+
+def told_to_outreach(decisions):
+    """The signals outreach learns about: those of the cases opened, escalated or joined, and those
+    not picked up."""
+    return ({s for d in decisions if isinstance(d, CaseNeeded | CaseEscalated | SignalsJoined) for s in d.signal_ids}
+            | {d.signal_id for d in decisions if isinstance(d, NotPickedUp)})
 
 
 class Household:
@@ -159,15 +175,19 @@ def test_any_arrival_order_opens_each_case_once_and_redelivery_changes_nothing(r
     for r in shuffled:
         household.receive(r, origins[r["signal"]])
         assert household.receive(r, origins[r["signal"]]) == []  # the same report again: nothing new
+    # Outreach hears of every signal that counts, in some decision, whatever the order (ADR 0014).
+    counted = {s for s, status in assess(household.signals, POLICY).statuses.items()
+               if status is SignalStatus.PICKED_UP or status in NOT_PICKED_UP}
+    assert counted <= told_to_outreach(household.published) <= set(household.signals)
     opened = [d.episode_id for d in household.published if isinstance(d, CaseNeeded)]
     if opened:
         household.close_case(opened[0], DAY0 + timedelta(days=close_day))
         assert household.close_case(opened[0], DAY0 + timedelta(days=close_day)) == []
     opened = [d.episode_id for d in household.published if isinstance(d, CaseNeeded)]
     assert len(opened) == len(set(opened)), "a case was opened twice"
-    escalated = {d.episode_id for d in household.published if isinstance(d, CaseEscalated)}
-    assert escalated <= set(opened), "an escalation names a case that was never opened"
-    not_picked_up = Counter(d.signal_id for d in household.published if not isinstance(d, CaseNeeded | CaseEscalated))
+    escalated = {d.episode_id for d in household.published if isinstance(d, CaseEscalated | SignalsJoined)}
+    assert escalated <= set(opened), "an escalation or a join names a case that was never opened"
+    not_picked_up = Counter(d.signal_id for d in household.published if isinstance(d, NotPickedUp))
     assert all(n == 1 for n in not_picked_up.values()), "a signal was reported as not picked up twice"
     final = assess(household.signals, POLICY, closures_of(household.announced, household.closed))
     announced_signals = {s for e in household.announced["episodes"].values() for s in e["signal_ids"]}

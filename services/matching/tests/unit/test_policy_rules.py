@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.domain.decisions import CaseEscalated, CaseNeeded, NotPickedUp, announce, decide, empty_announced
+from matching.domain.decisions import CaseEscalated, CaseNeeded, NotPickedUp, SignalsJoined, announce, decide, empty_announced
 from matching.domain.model import Signal, assess
 from matching.adapters.policy_files import load_policy
 from vroeg_contracts.partner_report import Category, ReportStatus
@@ -90,7 +90,7 @@ class Household:
     def describe(self, decision) -> str:
         if isinstance(decision, NotPickedUp):
             return f"not picked up {self.index[decision.signal_id]}: {decision.status.value}"
-        kind = "case" if isinstance(decision, CaseNeeded) else "escalate"
+        kind = "case" if isinstance(decision, CaseNeeded) else "join" if isinstance(decision, SignalsJoined) else "escalate"
         members = sorted(self.index[s] for s in decision.signal_ids)
         return f"{kind} {decision.episode.intensity.value} {decision.episode.action.value} {members}"
 
@@ -164,7 +164,7 @@ RULES = [
     ("repeat: the same partner while the case is open joins it, no new letter",
      [S(EH, RENT, 0), S(EH, RENT, 30)], ["case single {single} [0]", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
     ("another partner of a category the case has joins it, no new letter",
-     [S(VGZ, HEALTH, 0), S(ZK, HEALTH, 10)], ["case single {single} [0]"], [PICKED, PICKED]),
+     [S(VGZ, HEALTH, 0), S(ZK, HEALTH, 10)], ["case single {single} [0]", "join single {single} [1]"], [PICKED, PICKED]),
     ("repeat: the same partner within 6 months of the case's close (resolved on day 10)",
      [S(EH, RENT, 0, resolved=10), S(EH, RENT, 100)],
      ["case single {single} [0]", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
@@ -307,6 +307,7 @@ def test_escalations_are_announced_with_their_reason():
 def test_a_late_earlier_report_of_the_same_partner_opens_no_second_case():
     household = live([S(EH, RENT, 30)], DEFAULT)
     household.report(1, S(EH, RENT, 0), ReportStatus.OPEN, 0)  # dated earlier, arrives later
-    assert household.said == ["case single letter_only [0]"]
+    # It joins the case, and outreach hears of it (ADR 0014).
+    assert household.said == ["case single letter_only [0]", "join single letter_only [1]"]
     # The first signal is now the repeat, but it was announced as picked up: that is not taken back.
     assert household.statuses() == [REPEAT, PICKED]

@@ -40,13 +40,25 @@ class CaseEscalated:
 
 
 @dataclass(frozen=True)
+class SignalsJoined:
+    """Picked-up signals joined an open case and brought it nothing new: outreach must still hear
+    of them, for the case's signals, the DDAS delivery and the partners' feedback."""
+
+    episode_id: uuid.UUID
+    episode: Episode
+    signal_ids: list[uuid.UUID]  # only the signals that joined
+    on: date
+    rule: str
+
+
+@dataclass(frozen=True)
 class NotPickedUp:
     signal_id: uuid.UUID
     status: SignalStatus
     reason: str
 
 
-Decision = CaseNeeded | CaseEscalated | NotPickedUp
+Decision = CaseNeeded | CaseEscalated | SignalsJoined | NotPickedUp
 
 
 def episode_id_of(household_key: str, first_signal: uuid.UUID, *, follow_up: bool = False) -> uuid.UUID:
@@ -80,6 +92,8 @@ def announce(household_key: str, assessment: Assessment, announced: Mapping[str,
 
     `closed_cases` are the cases outreach closed: they are never escalated. A signal that would
     escalate one (it is dated before the close but arrived after it) starts a follow-up case.
+    Signals that join an open case without growing it are announced too (`SignalsJoined`), so that
+    every picked-up signal reaches outreach in some decision (ADR 0014).
     """
     episodes: dict[str, dict[str, Any]] = {k: dict(v) for k, v in announced.get("episodes", {}).items()}
     not_picked_up: dict[str, str] = dict(announced.get("not_picked_up", {}))
@@ -110,6 +124,10 @@ def announce(household_key: str, assessment: Assessment, announced: Mapping[str,
             on = max(assessment.signals[uuid.UUID(s)].signal_date for s in fresh)
             decisions.append(CaseEscalated(uuid.UUID(case_id), episode, [uuid.UUID(s) for s in members], on,
                                            f"escalated by {growth}: {episode.rule}"))
+        elif case_id not in closed:
+            on = max(assessment.signals[uuid.UUID(s)].signal_date for s in fresh)
+            decisions.append(SignalsJoined(uuid.UUID(case_id), episode, [uuid.UUID(s) for s in sorted(fresh)], on,
+                                           f"joined the open case, bringing nothing new: {episode.rule}"))
         added = _announced_case(assessment, episode, fresh, before.get("seq", 0))
         episodes[case_id] = {**added, "signal_ids": sorted(set(before["signal_ids"]) | set(fresh)),
                              "categories": sorted(set(before["categories"]) | set(added["categories"])),

@@ -1,5 +1,5 @@
-"""The events matching publishes (`HouseholdAtRisk`, `HouseholdRiskEscalated`, `SignalNotPickedUp`),
-built from the domain's decisions."""
+"""The events matching publishes (`HouseholdAtRisk`, `HouseholdRiskEscalated`, `SignalsJoinedCase`,
+`SignalNotPickedUp`), built from the domain's decisions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, OutreachAction, SignalNotPickedUp, SignalRef
+from vroeg_contracts.events import (
+    HouseholdAtRisk,
+    HouseholdRiskEscalated,
+    OutreachAction,
+    SignalNotPickedUp,
+    SignalRef,
+    SignalsJoinedCase,
+)
 from vroeg_contracts.privacy import SealedContact
 
-from .decisions import CaseEscalated, CaseNeeded, Decision, NotPickedUp
+from .decisions import CaseEscalated, CaseNeeded, Decision, NotPickedUp, SignalsJoined
 from .model import Signal, sort_key
 from .policy import Policy
 
@@ -19,7 +26,7 @@ from .policy import Policy
 class Outgoing:
     """An event to publish, and what the decision log keeps about it."""
 
-    payload: HouseholdAtRisk | HouseholdRiskEscalated | SignalNotPickedUp
+    payload: HouseholdAtRisk | HouseholdRiskEscalated | SignalsJoinedCase | SignalNotPickedUp
     rule: str
     episode_id: uuid.UUID | None = None
     signal_id: uuid.UUID | None = None
@@ -37,6 +44,12 @@ def outgoing(decision: Decision, decision_id: uuid.UUID, signals: Mapping[uuid.U
             # Sealed as it came: outreach needs it for the DDAS client when the household has no case.
             contact=contacts.get(signal.signal_id)),
             decision.reason, signal_id=signal.signal_id)
+    if isinstance(decision, SignalsJoined):
+        # Only the signals that joined, and no contact: the case keeps its own, and nothing is sent.
+        return Outgoing(SignalsJoinedCase(
+            decision_id=decision_id, episode_id=decision.episode_id, rule=decision.rule,
+            signals=_refs(decision.signal_ids, signals), matched_on=decision.on),
+            decision.rule, episode_id=decision.episode_id)
     episode = decision.episode
     common = {"decision_id": decision_id, "episode_id": decision.episode_id, "intensity": episode.intensity,
               "action": OutreachAction(episode.action.value), "signals": _refs(decision.signal_ids, signals),

@@ -1,4 +1,4 @@
-"""Outreach's subscriptions: matching's decisions (open, escalate, not picked up), consent's share
+"""Outreach's subscriptions: matching's decisions (open, escalate, join, not picked up), consent's share
 decisions (send or hold a referral) and erasure requests. Each says how to parse a record and which
 use case takes it; `consume` claims it in the inbox and runs the use case in a unit of work."""
 
@@ -17,6 +17,7 @@ from vroeg_contracts.events import (
     HouseholdAtRisk,
     HouseholdRiskEscalated,
     SignalNotPickedUp,
+    SignalsJoinedCase,
 )
 from vroeg_runtime.consuming import Subscription, consume, envelopes_of
 from vroeg_runtime.service import ServiceRuntime
@@ -25,6 +26,7 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 from ..handlers.dependencies import OutreachDependencies
 from ..handlers.erasure import erase
 from ..handlers.escalate_case import escalate_case
+from ..handlers.join_case import join_case
 from ..handlers.note_not_picked_up import note_not_picked_up
 from ..handlers.open_case import open_case
 from ..handlers.sharing import act_on_decision
@@ -39,6 +41,8 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
                 await open_case(uow, envelope, deps)
             case HouseholdRiskEscalated():
                 await escalate_case(uow, envelope, deps)
+            case SignalsJoinedCase():
+                await join_case(uow, envelope)
             case SignalNotPickedUp():
                 await note_not_picked_up(uow, envelope, deps)
         log.info("decision_handled", event_type=envelope.event_type, event_id=str(envelope.event_id),
@@ -55,8 +59,11 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
 
     # One consumer group per subscription, so a rebalance of one never stalls the others. The group
     # ids are in deploy/security.toml's ACLs; the inbox names key the rows already claimed.
+    # Every event type matching publishes on the topic is listed: any other is dead-lettered, so
+    # outreach is deployed with a new decision before matching publishes it (ADR 0004, ADR 0014).
     consume(runtime, [topics.MATCHING_DECISIONS], group_id="vroeg-outreach", subscription=Subscription(
-        inbox="matching-decisions", parse=envelopes_of(HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp),
+        inbox="matching-decisions",
+        parse=envelopes_of(HouseholdAtRisk, HouseholdRiskEscalated, SignalsJoinedCase, SignalNotPickedUp),
         handle=on_decision))
     consume(runtime, [topics.DATA_SHARE_DECIDED], group_id="vroeg-outreach-share-decisions", subscription=Subscription(
         inbox="data-share-decided", parse=envelopes_of(DataShareGranted, DataShareDenied), handle=on_share_decided))

@@ -38,7 +38,8 @@ TIMELINE = {"opened": "Zaak geopend", "escalated": "Zwaarder ingeschat", "letter
             "referral_requested": "Toestemming gevraagd voor doorverwijzing",
             "referral_sent": "Doorverwijzing verstuurd (toestemming gegeven)",
             "referral_denied": "Geen toestemming voor doorverwijzing",
-            "signal_not_picked_up": "Melding niet opgepakt", "visit_replaced_by_letter": "Huisbezoek wordt een brief"}
+            "signal_not_picked_up": "Melding niet opgepakt", "signals_joined": "Melding toegevoegd aan de zaak",
+            "visit_replaced_by_letter": "Huisbezoek wordt een brief"}
 LETTER_KINDS = {"first": "Eerste brief", "follow_up": "Vervolgbrief"}
 STEPS = {"first_letter": "Eerste brief", "call": "Bellen", "visit": "Huisbezoek", "follow_up_letter": "Vervolgbrief"}
 DONE = {"poging": "De contactpoging is vastgelegd.", "notitie": "De notitie is opgeslagen.",
