@@ -116,6 +116,39 @@ class SignalsJoinedCase(Event):
     matched_on: date
 
 
+class SignalEnd(BaseModel):
+    """One signal of a case that a later report ended."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    signal_id: uuid.UUID
+    partner_id: str
+    report_id: str
+    ended: Literal["withdrawn", "resolved"]  # sent in error / paid or arranged
+    on: date  # the date of the report that ended it
+
+
+class CaseBasisChanged(Event):
+    """Signals an open case rests on were withdrawn (sent in error) or resolved (paid or arranged).
+
+    `ended` are only the signals that ended since the last announcement; `remaining` are the case's
+    signals that are still open. When none remain the case rests on nothing: `closes_with` is then
+    the DDAS outcome (`EnumEindresultaat`) outreach closes it with, and matching counts the case as
+    ended from then on, so a later signal opens a new case (ADR 0015). While signals remain,
+    `closes_with` is None and the case goes on."""
+
+    event_type = "CaseBasisChanged"
+    topic = topics.MATCHING_DECISIONS
+
+    decision_id: uuid.UUID
+    episode_id: uuid.UUID
+    ended: list[SignalEnd]
+    remaining: list[uuid.UUID]
+    closes_with: Literal["Niet opgepakt: onterecht signaal",
+                         "Inwoner heeft zelf al betaald/betalingsregeling getroffen"] | None = None
+    decided_on: date
+
+
 class SignalNotPickedUp(Event):
     """A signal starts nothing: below the threshold, a repeat, or left alone by the policy."""
 
