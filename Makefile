@@ -7,6 +7,7 @@
 #   make bench    100,000 reports through the real pipeline against a raw-Kafka baseline (JSON last line)
 #   make workplace-bench   the workplace's page times with 10,000 open cases (JSON last line)
 #   make up / down / status     the local platform for development (deploy/local/platform.mk)
+#   make partners ARGS="list"   onboard, disable or list partners on it (python -m intake partners)
 #   make venv     the Python environment (uv.lock) and the workplace's front-end packages (npm lock file)
 
 SHELL := /bin/bash
@@ -17,7 +18,7 @@ WEB := services/outreach/web
 
 include deploy/local/platform.mk
 
-.PHONY: venv demo demo-down test unit bench workplace-bench keys
+.PHONY: venv demo demo-down test unit bench workplace-bench keys partners
 
 # uv locks the whole workspace once (uv.lock); `--frozen` installs exactly that.
 venv: .venv/.synced $(WEB)/node_modules/.package-lock.json
@@ -39,6 +40,11 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
 keys: venv
 	@$(VROEG_RUN) bash -c '$(PYTHON) -m vroeg_contracts.keys dev --keys-dir "$$VROEG_KEYS_DIR" 0437 0362'
 
+# The partner registry of the platform `make up` runs: ARGS="add essent --name Essent --category energy
+# --municipality 0437", ARGS="disable essent" or ARGS="list" (services/intake/README.md).
+partners: venv
+	@$(VROEG_RUN) $(PYTHON) -m intake partners $(if $(ARGS),$(ARGS),list)
+
 demo: venv
 	@bash deploy/local/isolated.sh demo 200 $(PYTHON) -m vroeg_devtools.demo $(if $(filter 1,$(KEEP)),--keep,)
 
@@ -50,9 +56,11 @@ demo-down:
 	bash deploy/local/postgres.sh down || rc=1; \
 	exit $$rc
 
-# The browser tests drive Debian's chromium (deploy/local/browser.sh installs it as root, or says how).
+# The browser tests drive Debian's chromium, the partner-listener tests Debian's kcat
+# (deploy/local/browser.sh and kcat.sh install them as root, or say how).
 test: venv
 	@VROEG_CHROMIUM="$$(bash deploy/local/browser.sh)" && export VROEG_CHROMIUM && \
+		VROEG_KCAT="$$(bash deploy/local/kcat.sh)" && export VROEG_KCAT && \
 		bash deploy/local/isolated.sh test 100 $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # A benchmark, not a test: its last line is one JSON object (BENCH_ARGS="--reports 20000" for a quick run).

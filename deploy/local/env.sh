@@ -63,6 +63,9 @@ _vroeg_default VROEG_KAFKA_VERSION "4.1.1"
 _vroeg_default VROEG_KAFKA_PORT "19092"
 _vroeg_default VROEG_KAFKA_CONTROLLER_PORT "19093"
 _vroeg_default VROEG_KAFKA_BOOTSTRAP "127.0.0.1:$VROEG_KAFKA_PORT"
+# Partners' second listener, mutual TLS (kafka.sh): two above the SASL port, so it moves with it.
+_vroeg_default VROEG_KAFKA_TLS_PORT "$((VROEG_KAFKA_PORT + 2))"
+_vroeg_default VROEG_KAFKA_TLS_BOOTSTRAP "127.0.0.1:$VROEG_KAFKA_TLS_PORT"
 # Kafka authenticates every client (SASL/SCRAM). Development passwords are derived from the
 # principal's name while VROEG_KAFKA_DEV_PASSWORDS=1; set VROEG_KAFKA_PASSWORD_<NAME> for real ones.
 _vroeg_default VROEG_KAFKA_DEV_PASSWORDS "1"

@@ -10,6 +10,11 @@
 #
 # Settings (ports, directories, version) come from env.sh. State lives in $VROEG_STATE_DIR/kafka,
 # the broker log in $VROEG_STATE_DIR/logs/kafka.log.
+#
+# Two client listeners: services (and partners whose client has it) log in with SASL/SCRAM on
+# $VROEG_KAFKA_PORT; partners connect with mutual TLS on $VROEG_KAFKA_TLS_PORT, where the broker
+# takes the principal from the client certificate's subject. `up` makes the development
+# certificates first ($VROEG_KEYS_DIR/kafka, python -m vroeg_devtools.kafka_certs ensure).
 set -euo pipefail
 
 HERE="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -33,6 +38,9 @@ PID_FILE="$STATE/kafka.pid"
 LOG_FILE="$VROEG_LOG_DIR/kafka.log"
 # The JVM's own stdout/stderr: normally empty, but it is where a crash before Log4j is up ends up.
 OUT_FILE="$VROEG_LOG_DIR/kafka.out"
+# The partner listener's PEM files, and the Python that makes them (the project venv).
+TLS_DIR="$VROEG_KEYS_DIR/kafka"
+PYTHON="${VROEG_PYTHON:-$VROEG_ROOT/.venv/bin/python}"
 
 START_TIMEOUT="${VROEG_KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${VROEG_KAFKA_STOP_TIMEOUT:-30}"
@@ -146,16 +154,28 @@ controller.listener.names=CONTROLLER
 # Every listener authenticates: clients and the broker itself with SCRAM (users live in the
 # metadata log, created by apply_security.py from deploy/security.toml), the controller listener
 # with PLAIN for the admin only (SCRAM credentials cannot be read before the metadata is).
-listeners=SASL_PLAINTEXT://127.0.0.1:$VROEG_KAFKA_PORT,CONTROLLER://127.0.0.1:$VROEG_KAFKA_CONTROLLER_PORT
-advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$VROEG_KAFKA_PORT
+listeners=SASL_PLAINTEXT://127.0.0.1:$VROEG_KAFKA_PORT,PARTNERS://127.0.0.1:$VROEG_KAFKA_TLS_PORT,CONTROLLER://127.0.0.1:$VROEG_KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$VROEG_KAFKA_PORT,PARTNERS://127.0.0.1:$VROEG_KAFKA_TLS_PORT
 inter.broker.listener.name=SASL_PLAINTEXT
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,PARTNERS:SSL,CONTROLLER:SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 sasl.mechanism.controller.protocol=PLAIN
 listener.name.controller.sasl.enabled.mechanisms=PLAIN
 listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$ADMIN_USER" password="$ADMIN_PASSWORD" user_$ADMIN_USER="$ADMIN_PASSWORD";
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$ADMIN_USER" password="$ADMIN_PASSWORD";
+
+# Partners with mutual TLS (any client, librdkafka of every version included): a certificate of the
+# partner CA is required, and its subject CN=<partner id>,OU=Kafka partners,O=Vroeg development
+# becomes User:<partner id>, the principal of the partner's SCRAM user, so the same ACLs apply. No
+# DEFAULT rule: a certificate whose subject names no partner is refused. In production the
+# truststore holds the PKIoverheid roots and a rule per partner maps its OIN (docs/operations.md).
+listener.name.partners.ssl.client.auth=required
+listener.name.partners.ssl.keystore.type=PEM
+listener.name.partners.ssl.keystore.location=$TLS_DIR/broker.pem
+listener.name.partners.ssl.truststore.type=PEM
+listener.name.partners.ssl.truststore.location=$TLS_DIR/ca.pem
+listener.name.partners.ssl.principal.mapping.rules=RULE:^CN=([a-z0-9-]+),OU=Kafka partners,O=Vroeg development\$/\$1/
 
 # What no ACL allows is denied; only the platform's admin is a super user.
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
@@ -228,14 +248,16 @@ cmd_up() {
   # Fail now with a useful message rather than after a 90 s wait for a broker that died on
   # "Address already in use" (typically another checkout using the default ports).
   local port
-  for port in "$VROEG_KAFKA_PORT" "$VROEG_KAFKA_CONTROLLER_PORT"; do
+  for port in "$VROEG_KAFKA_PORT" "$VROEG_KAFKA_TLS_PORT" "$VROEG_KAFKA_CONTROLLER_PORT"; do
     if port_open "$port"; then
       die "port $port is already in use (another checkout's broker? see \`pgrep -af kafka.Kafka\`)." \
-        "Set VROEG_KAFKA_PORT / VROEG_KAFKA_CONTROLLER_PORT to free ports."
+        "Set VROEG_KAFKA_PORT / VROEG_KAFKA_TLS_PORT / VROEG_KAFKA_CONTROLLER_PORT to free ports."
     fi
   done
 
   mkdir -p "$STATE" "$VROEG_LOG_DIR"
+  [[ -x "$PYTHON" ]] || die "$PYTHON not found: the partner listener's certificates are made with it: run \`make venv\` first"
+  "$PYTHON" -m vroeg_devtools.kafka_certs ensure --dir "$TLS_DIR" || die "making the partner listener's certificates failed"
   write_config
   format_storage_if_needed
 
@@ -329,7 +351,7 @@ cmd_status() {
   if pid="$(broker_pid)"; then
     local serving="accepting connections"
     port_open "$VROEG_KAFKA_PORT" || serving="NOT accepting connections yet"
-    say "running, pid $pid, $VROEG_KAFKA_BOOTSTRAP ($serving), controller 127.0.0.1:$VROEG_KAFKA_CONTROLLER_PORT, Kafka $(kafka_version running)"
+    say "running, pid $pid, $VROEG_KAFKA_BOOTSTRAP ($serving), partners (mTLS) 127.0.0.1:$VROEG_KAFKA_TLS_PORT, controller 127.0.0.1:$VROEG_KAFKA_CONTROLLER_PORT, Kafka $(kafka_version running)"
     return 0
   fi
   say "stopped (port $VROEG_KAFKA_PORT), Kafka $(kafka_version)"

@@ -115,8 +115,8 @@ def ensure_dev_keys(keys_dir: Path, municipality_codes: list[str]) -> None:
         private_key, public_key = new_keypair()
         private.write_text(private_key.hex())
         public.write_text(public_key.hex())
-    for path in keys_dir.iterdir():
-        os.chmod(path, 0o600)
+    for path in keys_dir.iterdir():  # folders of other key sets (cbs/, kafka/) must stay enterable
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def main(argv: list[str] | None = None) -> int:
