@@ -12,7 +12,8 @@ error, 2 if topics.toml is invalid.
 The bootstrap server comes from --bootstrap or $VROEG_KAFKA_BOOTSTRAP (set by deploy/local/env.sh).
 
 Tests import `load_topics` and `TopicSpec` from here; importing this module has no side effects and
-does not need aiokafka.
+does not need aiokafka. `python -m intake partners add` loads it too (by path), for `partner_topics`
+and `ensure_topics`: a partner onboarded later gets the topics every partner in topics.toml has.
 """
 
 # No `from __future__ import annotations`: with string annotations, @dataclass looks the module
@@ -144,23 +145,52 @@ def load_topics(path: str | os.PathLike[str] = DEFAULT_TOPICS_FILE) -> list[Topi
     Raises TopicsFileError if the file is invalid (including duplicate topic names).
     """
     path = Path(path)
-    try:
-        with path.open("rb") as f:
-            doc = tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise TopicsFileError(f"{path}: {e}") from e
-
-    unknown_tables = set(doc) - set(_ALLOWED_KEYS)
-    if unknown_tables:
-        raise TopicsFileError(f"{path}: unknown table(s) {', '.join(sorted(unknown_tables))}")
-    defaults = doc.get("defaults", {})
-    _check_keys(defaults, "defaults", "[defaults]")
+    doc = _read(path)
     partners = doc.get("partners", {})
     _check_keys(partners, "partners", "[partners]")
     partner_ids = partners.get("ids", [])
     if not isinstance(partner_ids, list) or not all(isinstance(p, str) and p for p in partner_ids):
         raise TopicsFileError("[partners].ids must be a list of non-empty strings")
 
+    specs = _partner_specs(doc, partner_ids)
+    defaults = doc.get("defaults", {})
+    for i, entry in enumerate(_array_of_tables(doc, "topic")):
+        where = f"[[topic]] #{i + 1}"
+        _check_keys(entry, "topic", where)
+        if "name" not in entry:
+            raise TopicsFileError(f"{where}: name is missing")
+        fields = {k: v for k, v in entry.items() if k != "name"}
+        specs.append(_spec(entry["name"], fields, defaults, f"{where} ({entry['name']})"))
+
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise TopicsFileError(f"{path}: topic {spec.name} is declared twice")
+        seen.add(spec.name)
+    return specs
+
+
+def partner_topics(partner_id: str, path: str | os.PathLike[str] = DEFAULT_TOPICS_FILE) -> list[TopicSpec]:
+    """The topics of one partner, listed in topics.toml or not, as its [[partner_topic]] templates
+    and [defaults] make them (for a partner onboarded with `python -m intake partners add`)."""
+    return _partner_specs(_read(Path(path)), [partner_id])
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            doc = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise TopicsFileError(f"{path}: {e}") from e
+    unknown_tables = set(doc) - set(_ALLOWED_KEYS)
+    if unknown_tables:
+        raise TopicsFileError(f"{path}: unknown table(s) {', '.join(sorted(unknown_tables))}")
+    _check_keys(doc.get("defaults", {}), "defaults", "[defaults]")
+    return doc
+
+
+def _partner_specs(doc: dict[str, Any], partner_ids: list[str]) -> list[TopicSpec]:
+    defaults = doc.get("defaults", {})
     specs: list[TopicSpec] = []
     templates = _array_of_tables(doc, "partner_topic")
     for i, entry in enumerate(templates):
@@ -177,19 +207,6 @@ def load_topics(path: str | os.PathLike[str] = DEFAULT_TOPICS_FILE) -> list[Topi
             specs.append(
                 _spec(name, fields, defaults, f"[[partner_topic]] #{i + 1} ({partner_id})")
             )
-    for i, entry in enumerate(_array_of_tables(doc, "topic")):
-        where = f"[[topic]] #{i + 1}"
-        _check_keys(entry, "topic", where)
-        if "name" not in entry:
-            raise TopicsFileError(f"{where}: name is missing")
-        fields = {k: v for k, v in entry.items() if k != "name"}
-        specs.append(_spec(entry["name"], fields, defaults, f"{where} ({entry['name']})"))
-
-    seen: set[str] = set()
-    for spec in specs:
-        if spec.name in seen:
-            raise TopicsFileError(f"{path}: topic {spec.name} is declared twice")
-        seen.add(spec.name)
     return specs
 
 

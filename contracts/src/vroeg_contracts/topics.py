@@ -30,7 +30,16 @@ def dead_letters(service: str) -> str:
 
 def partner_of_reports_topic(topic: str) -> str | None:
     """The partner id that a `partner.<id>.reports.v1` topic name proves, or None."""
+    return _partner_of(topic, "reports")
+
+
+def partner_of_feedback_topic(topic: str) -> str | None:
+    """The partner id of a `partner.<id>.feedback.v1` topic, or None."""
+    return _partner_of(topic, "feedback")
+
+
+def _partner_of(topic: str, kind: str) -> str | None:
     parts = topic.split(".")
-    if len(parts) == 4 and parts[0] == "partner" and parts[2:] == ["reports", "v1"]:
+    if len(parts) == 4 and parts[0] == "partner" and parts[1] and parts[2:] == [kind, "v1"]:
         return parts[1]
     return None

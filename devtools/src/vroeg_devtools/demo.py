@@ -1,6 +1,7 @@
 """The demo: a month of synthetic signals in Ouder-Amstel and Amstelveen through all four services on
 the real platform. One installation serves both municipalities, each with its own policy, letters,
-switches and team; Gemeentebelastingen Amstelland and the health insurers report for both.
+switches and team; Gemeentebelastingen Amstelland, the health insurers, the energy suppliers and the
+national partners (CAK, DUO, Belastingdienst, Toeslagen) report for both.
 
 It starts the services, feeds the reports, waits until every report is answered and every case has
 taken its steps, pulls the month's DDAS delivery through the CBS API as CBS would (mutual TLS, a

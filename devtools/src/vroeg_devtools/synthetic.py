@@ -16,7 +16,15 @@ PARTNERS: dict[str, str] = {
     "gemeentebelastingen-amstelland": "municipal_tax",
     "waternet": "water",
     "ymere": "rent",
+    "vattenfall": "energy",
+    "eneco": "energy",
+    "cak": "cak",
+    "duo": "student_debt",
+    "belastingdienst": "tax_office",
+    "toeslagen": "benefits",
 }
+# Those that report for both municipalities (besides the tax office and the health insurers).
+EVERYWHERE = ("belastingdienst", "cak", "duo", "eneco", "toeslagen", "vattenfall")
 STREETS = [("Dorpsstraat", "1191 BK", "Ouderkerk aan de Amstel"), ("Amstelzijde", "1184 TZ", "Ouderkerk aan de Amstel"),
            ("Rijksstraatweg", "1191 HZ", "Ouderkerk aan de Amstel"), ("Burgemeester Stramanweg", "1191 CA", "Ouderkerk aan de Amstel"),
            ("Rijnstraat", "1115 AB", "Duivendrecht"), ("Dorpsplein", "1115 GT", "Duivendrecht"),
@@ -33,12 +41,12 @@ class Municipality:
 
 MUNICIPALITIES: dict[str, Municipality] = {
     "0437": Municipality("Ouder-Amstel", STREETS, ("eigen-haard", "gemeentebelastingen-amstelland", "vgz", "waternet",
-                                                   "zilveren-kruis"), "eigen-haard"),
+                                                   "zilveren-kruis", *EVERYWHERE), "eigen-haard"),
     "0362": Municipality("Amstelveen", [
         ("Stadsplein", "1181 ZM", "Amstelveen"), ("Van der Hooplaan", "1185 LN", "Amstelveen"),
         ("Keizer Karelweg", "1185 HL", "Amstelveen"), ("Bovenkerkerweg", "1187 XA", "Amstelveen"),
         ("Ouderkerkerlaan", "1185 AB", "Amstelveen"), ("Zonnestein", "1181 LS", "Amstelveen")],
-        ("gemeentebelastingen-amstelland", "vgz", "ymere", "zilveren-kruis"), "ymere"),
+        ("gemeentebelastingen-amstelland", "vgz", "ymere", "zilveren-kruis", *EVERYWHERE), "ymere"),
 }
 SURNAMES = [("", "Jansen"), ("de", "Vries"), ("", "Çelik"), ("", "d'Hondt"), ("van", "Dijk"), ("", "Öztürk"),
             ("", "El Amrani"), ("", "Bakker"), ("", "Nguyễn"), ("van der", "Berg"), ("", "Kowalczyk"), ("", "Visser")]

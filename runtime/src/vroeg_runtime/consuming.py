@@ -316,8 +316,13 @@ HOT_FETCH = {"fetch_min_bytes": 65_536, "fetch_max_wait_ms": 20}
 
 
 def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
-                      consumer: TransactionalConsumer, max_records: int = 500, hot: bool = False) -> Any:
+                      consumer: TransactionalConsumer, max_records: int = 500, hot: bool = False,
+                      pattern: str | None = None) -> Any:
     """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack.
+
+    With a `pattern` (FastStream's: `partner.{partner_id}.reports.v1`) instead of topic names, every
+    topic it matches is taken, also one made while the service runs: the consumer finds it at its
+    next metadata refresh (the broker's `metadata_max_age_ms`).
 
     A `hot` subscription (the report stream) asks the broker to answer a fetch once it holds 64 KiB
     or 20 ms have passed: under load that is a few fetches a second instead of one per handful of
@@ -327,7 +332,8 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
     """
     fetch = HOT_FETCH if hot else {}
 
-    @broker.subscriber(*topic_names, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL,
+    @broker.subscriber(*topic_names, pattern=pattern, group_id=group_id, auto_offset_reset="earliest",
+                       ack_policy=AckPolicy.MANUAL,
                        batch=True, max_records=max_records, batch_timeout_ms=20, decoder=_undecoded, **fetch)
     async def on_batch(msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
@@ -344,15 +350,17 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
 
 
 def consume(runtime: ServiceRuntime, topic_names: Iterable[str], *, group_id: str, subscription: Subscription[Any],
-            hot: bool = False, protect_dead_letter: Protect | None = None) -> TransactionalConsumer[Any]:
-    """Subscribe a use case to topics, the one way every service consumes (see the module docstring).
+            hot: bool = False, protect_dead_letter: Protect | None = None,
+            pattern: str | None = None) -> TransactionalConsumer[Any]:
+    """Subscribe a use case to topics, or to the topics a `pattern` matches (see `subscribe_batches`),
+    the one way every service consumes (see the module docstring).
 
     `protect_dead_letter` rewrites the bytes a dead letter keeps (intake keeps none of a partner's
     report: the bytes stay on the partner's topic, the dead letter points at them)."""
     consumer: TransactionalConsumer[Any] = TransactionalConsumer(
         service=runtime.name, broker=runtime.broker, pool=lambda: runtime.db, subscription=subscription,
         protect_dead_letter=protect_dead_letter)
-    subscribe_batches(runtime.broker, topic_names, group_id=group_id, consumer=consumer, hot=hot)
+    subscribe_batches(runtime.broker, topic_names, group_id=group_id, consumer=consumer, hot=hot, pattern=pattern)
     return consumer
 
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import structlog
@@ -71,6 +72,11 @@ class ServiceRuntime:
     kafka_bootstrap: str
     migrations_dir: Path
     loops: list[Loop] = field(default_factory=list)
+    # Options for the service's FastStream broker and so its consumers (intake's `metadata_max_age_ms`, say).
+    kafka_options: dict[str, Any] = field(default_factory=dict)
+    # Work done once the database is migrated, before any message or request is taken (intake loads
+    # its partners from its database): see `once_migrated`.
+    _preparations: list[Callable[[asyncpg.Pool], Awaitable[object]]] = field(init=False, default_factory=list)
     broker: KafkaBroker = field(init=False)
     pool: asyncpg.Pool | None = field(init=False, default=None)
     relay: OutboxRelay | None = field(init=False, default=None)
@@ -91,7 +97,8 @@ class ServiceRuntime:
             logger=logging.getLogger("vroeg.faststream"),
             middlewares=[KafkaTelemetryMiddleware(tracer_provider=self.tracer_provider),
                          KafkaPrometheusMiddleware(registry=metrics.REGISTRY, app_name=self.name,
-                                                   metrics_prefix="vroeg_faststream")])
+                                                   metrics_prefix="vroeg_faststream")],
+            **self.kafka_options)
 
     @property
     def db(self) -> asyncpg.Pool:
@@ -108,6 +115,8 @@ class ServiceRuntime:
                                               server_settings={"plan_cache_mode": "force_custom_plan"})
         async with self.pool.acquire() as conn:
             await migrations.migrate(conn, self.name, self.migrations_dir)
+        for prepare in self._preparations:
+            await prepare(self.pool)
         await self.broker.start()
         self.publisher = KafkaPublisher(self.kafka_bootstrap, self.name)
         await self.publisher.start()
@@ -147,6 +156,11 @@ class ServiceRuntime:
             await self.pool.close()
         log.info("service_stopped")
         self.tracer_provider.shutdown()  # flushes the spans still queued
+
+    def once_migrated(self, work: Callable[[asyncpg.Pool], Awaitable[object]]) -> None:
+        """Run `work` at start-up, once the database is migrated and before the broker or the HTTP API
+        takes anything: what every message and request needs to find in place."""
+        self._preparations.append(work)
 
     def every(self, seconds: float, work: Callable[[], Awaitable[object]], *, name: str) -> None:
         """Run `work` at start-up and then every `seconds` until the service stops: a background loop

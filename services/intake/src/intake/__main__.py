@@ -4,6 +4,7 @@ one of its command-line tools:
     python -m intake import FILE --partner ID          import a partner's CSV or Excel (.xlsx) file
     python -m intake import-csv FILE --partner ID      the same (the older name)
     python -m intake replay --list | --rejection ID | --partner ID [--since WHEN]
+    python -m intake partners list | add ID --name N --category C --municipality M | disable ID
 """
 
 import sys
@@ -13,12 +14,13 @@ from vroeg_contracts.keys import KeyConfigurationError
 from vroeg_runtime.service import serve
 
 from .bootstrap import build
-from .entrypoints.cli import import_csv, replay
+from .entrypoints.cli import import_csv, partners, replay
 
 TOOLS: dict[str, Callable[[list[str] | None], int]] = {
     "import": import_csv.main,
     "import-csv": lambda argv: import_csv.main(argv, prog="python -m intake import-csv"),
     "replay": replay.main,
+    "partners": partners.main,
 }
 
 

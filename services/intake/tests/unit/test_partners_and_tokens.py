@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from intake.config import SERVICE_DIR, IntakeSettings, PartnersFileError, load_partners, partner_tokens
-from vroeg_contracts.partner_report import Category
+from intake.adapters.partner_registry import PartnerRegistry
+from intake.config import SERVICE_DIR, IntakeSettings, PartnersFileError, load_partners
+from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
 
 MUNICIPALITIES = IntakeSettings().municipalities
 PARTNERS = load_partners(SERVICE_DIR / "config" / "partners.toml", MUNICIPALITIES)
@@ -15,7 +16,7 @@ PARTNERS = load_partners(SERVICE_DIR / "config" / "partners.toml", MUNICIPALITIE
 
 def partner_for_token(partners, token):
     """The partner a token finds, as the HTTP API looks it up."""
-    return partner_tokens(partners).identify(token)
+    return PartnerRegistry(partners.values()).identify(token)
 
 
 @pytest.mark.parametrize("partner_id", sorted(PARTNERS))
@@ -43,7 +44,9 @@ def test_each_partner_is_registered_for_its_municipalities():
     registered = {partner.id: partner.municipalities for partner in PARTNERS.values()}
     assert registered == {"eigen-haard": {"0437"}, "zilveren-kruis": {"0437", "0362"}, "vgz": {"0437", "0362"},
                           "gemeentebelastingen-amstelland": {"0437", "0362"}, "waternet": {"0437"},
-                          "ymere": {"0362"}}
+                          "ymere": {"0362"}, "vattenfall": {"0437", "0362"}, "eneco": {"0437", "0362"},
+                          "cak": {"0437", "0362"}, "duo": {"0437", "0362"}, "belastingdienst": {"0437", "0362"},
+                          "toeslagen": {"0437", "0362"}}
     assert (PARTNERS["ymere"].name, PARTNERS["ymere"].categories) == ("Ymere", {Category.RENT})
 
 
@@ -77,3 +80,13 @@ def test_the_entry_named_is_the_one_that_is_wrong(tmp_path):
                     + '\n[[partner]]\n' + ENTRY.replace('"x"', '"amsterdam-only"') + '\nmunicipalities = ["0363"]\n')
     with pytest.raises(PartnersFileError, match=re.escape(f"partner[{len(PARTNERS)}].municipalities: municipality 0363")):
         load_partners(path, MUNICIPALITIES)
+
+
+def test_the_default_registry_covers_every_partner_type_of_the_ddas_list():
+    """One partner at least of each DDAS signal-partner type that reports in the region, two health
+    insurers and two energy suppliers; the DDAS type of `mortgage` and `other` has no partner here."""
+    types = {DDAS_PARTNER_TYPE[category] for partner in PARTNERS.values() for category in partner.categories}
+    assert types == {"Huur", "Energie", "Water", "Zorg", "CAK Zorgverzekeringen", "DUO", "Belastingdienst",
+                     "Dienst Toeslagen", "Overige"}
+    for category in (Category.HEALTH_INSURANCE, Category.ENERGY):
+        assert sum(category in partner.categories for partner in PARTNERS.values()) >= 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -63,7 +63,7 @@ class ValidationContext:
     guard over a reason a library wrote. It is handed in because the domain does no I/O and imports
     no runtime."""
 
-    partners: dict[str, Partner]
+    partners: Mapping[str, Partner]  # every partner by id, the disabled ones too
     municipalities: frozenset[str]
     today: date
     redact: Callable[[str], str]
@@ -163,6 +163,8 @@ def _installation_errors(data: dict[str, Any], sender: str, context: ValidationC
     category = _raw_value(data, "arrears", "category")
     if partner is None:
         errors.append(FieldError("partner_id", f"unknown partner {sender!r}"))
+    elif not partner.active:
+        errors.append(FieldError("partner_id", f"partner {sender!r} is disabled: its reports are no longer accepted"))
     elif isinstance(category, str) and category in set(Category) and category not in partner.categories:
         allowed = ", ".join(sorted(partner.categories))
         errors.append(FieldError("arrears.category", f"partner {sender!r} may not report {category!r} (allowed: {allowed})"))

@@ -1,5 +1,10 @@
 """The Kafka ways in: every partner's `partner.<id>.reports.v1` topic, its `partner.<id>.feedback.v1`
-topic (what outreach told the partner, kept so the partner can read it over HTTP), and ErasureRequested."""
+topic (what outreach told the partner, kept so the partner can read it over HTTP), and ErasureRequested.
+
+The partner topics are subscribed by pattern, not by name: a partner onboarded while intake runs
+(`python -m intake partners add`) is read from its first report, within seconds, without a restart
+(the consumers look for new topics every INTAKE_PARTNERS_REFRESH_SECONDS, ADR 0016). A disabled
+partner's topics stay subscribed: a report still arriving there is refused and kept, like any."""
 
 from __future__ import annotations
 
@@ -16,6 +21,9 @@ from ..handlers.erasure import erase_household
 from ..handlers.partner_answers import record_feedback
 from ..handlers.take_report import Sent, take_report, take_reports
 
+# Every partner, in a subscription pattern (FastStream's syntax, as the contracts name the topics).
+PARTNER = "{partner_id}"
+
 
 def register(runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
     async def take_one(uow: UnitOfWork, sent: Sent) -> None:
@@ -28,21 +36,19 @@ def register(runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
     # after it. The inbox key is the record's position (topic:partition:offset), never a header: a
     # partner's headers are the partner's to choose. A partner report carries personal data in clear,
     # so its dead letter keeps only the pointer in the headers; the bytes stay on the partner topic.
-    consume(runtime, [topics.partner_reports(p) for p in deps.partners], group_id="vroeg-intake", hot=True,
+    consume(runtime, [], pattern=topics.partner_reports(PARTNER), group_id="vroeg-intake", hot=True,
             subscription=Subscription(inbox="partner-reports", parse=_partner_report, handle=take_one,
                                       handle_batch=take_batch, message_id=position_of),
             protect_dead_letter=lambda _raw: b"")
 
-    feedback_topics = {topics.partner_feedback(p): p for p in deps.partners}
-
     def feedback_of(delivery: Delivery) -> ReportFeedback:
         feedback = ReportFeedback.model_validate_json(delivery.value)
-        if feedback.partner_id != feedback_topics.get(delivery.topic):
+        if feedback.partner_id != topics.partner_of_feedback_topic(delivery.topic):
             raise PermanentError(f"partner_id: feedback for another partner on {delivery.topic}")
         return feedback
 
     # The feedback's id is derived from the report, so the same feedback published again is claimed once.
-    consume(runtime, list(feedback_topics), group_id="vroeg-intake-feedback",
+    consume(runtime, [], pattern=topics.partner_feedback(PARTNER), group_id="vroeg-intake-feedback",
             subscription=Subscription(inbox="partner-feedback", parse=feedback_of, handle=record_feedback,
                                       message_id=lambda _delivery, feedback: str(feedback.feedback_id)))
 

@@ -23,7 +23,7 @@ from tqdm import tqdm
 from vroeg_runtime import logs
 
 from ...adapters.incoming import IncomingReport, csv_reports, xlsx_reports
-from ...bootstrap import connect, dependencies
+from ...bootstrap import connect, dependencies, with_registry
 from ...config import SERVICE
 from ...domain.outcome import ImportCounts
 from ...handlers.dependencies import IntakeDependencies
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m intake import") -
     parser.add_argument("--batch-size", type=int, default=500, help="rows per database transaction (default 500)")
     args = parser.parse_args(argv)
     logs.configure(SERVICE, json_logs=False, level="WARNING")  # the command's own output is on stdout
-    deps = dependencies()
+    deps = asyncio.run(with_registry(dependencies()))  # the partners as the running intake knows them
     if args.partner not in deps.partners:
         parser.error(f"--partner: unknown partner {args.partner!r} (known: {', '.join(sorted(deps.partners))})")
     if not args.file.is_file():

@@ -21,7 +21,7 @@ from vroeg_contracts.partner_report import AMSTERDAM
 from vroeg_runtime import logs
 from vroeg_runtime.unit_of_work import unit_of_work
 
-from ...bootstrap import connect, dependencies
+from ...bootstrap import connect, dependencies, load_registry
 from ...config import SERVICE
 from ...handlers.dependencies import IntakeDependencies
 from ...handlers.replay import pending_rejections, replay_rejection
@@ -49,6 +49,7 @@ def _moment(text: str) -> datetime:
 async def _run(deps: IntakeDependencies, args: argparse.Namespace) -> int:
     conn = await connect(deps.settings)
     try:
+        await load_registry(conn, deps)  # the partners as the running intake knows them
         if args.list or not args.rejection:
             async with unit_of_work(conn) as uow:
                 pending = await pending_rejections(uow, args.partner, args.since)

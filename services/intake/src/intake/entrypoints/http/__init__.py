@@ -24,12 +24,15 @@ from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.staff_auth import TokenDirectory
 from vroeg_runtime.unit_of_work import UnitOfWork, pooled_unit_of_work, unit_of_work
 
-from ..adapters.incoming import CSV, XLSX, IncomingReport, csv_reports, json_reports, xlsx_reports
-from ..domain.paging import BadCursor, Page
-from ..domain.partners import Partner
-from ..handlers.dependencies import IntakeDependencies
-from ..handlers.partner_answers import feedback_page, rejections_page
-from ..handlers.take_report import Sent, take_report
+from ...adapters.incoming import CSV, XLSX, IncomingReport, csv_reports, json_reports, xlsx_reports
+from ...domain.paging import BadCursor, Page
+from ...domain.partners import Partner
+from ...handlers.dependencies import IntakeDependencies
+from ...handlers.partner_answers import feedback_page, rejections_page
+from ...handlers.take_report import Sent, take_report
+from .partner_limits import RESPONSES as LIMIT_RESPONSES
+from .partner_limits import PartnerLimits
+from .upload import read_body
 
 CSV_TYPES = {"text/csv", "application/csv"}
 XLSX_TYPES = {XLSX}
@@ -104,8 +107,10 @@ REQUEST_BODY = {
 
 def register(app: FastAPI, runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
     """Add the reports API to the service's app, and the contract's schema to its OpenAPI document."""
-    app.include_router(_router(runtime, deps))
-    app.include_router(_answers_router(runtime, deps))
+    limits = PartnerLimits(deps.settings)  # per partner: a flood is answered 429, to that partner only
+    limits.install(app)
+    app.include_router(_router(runtime, deps, limits))
+    app.include_router(_answers_router(runtime, deps, limits))
     _document_contract(app)
 
 
@@ -125,23 +130,24 @@ def _partner_of(tokens: TokenDirectory[Partner]) -> Callable[..., Partner]:
     return authenticated
 
 
-def _router(runtime: ServiceRuntime, deps: IntakeDependencies) -> APIRouter:
+def _router(runtime: ServiceRuntime, deps: IntakeDependencies, limits: PartnerLimits) -> APIRouter:
     router = APIRouter(tags=["reports"])
-    authenticated = _partner_of(deps.partner_tokens)
+    authenticated = limits.admitting(_partner_of(deps.partner_tokens), posts_reports=True)
 
     @router.post(
         "/v1/reports", response_model=ReportsAnswer, openapi_extra={"requestBody": REQUEST_BODY},
         summary="Deliver arrears reports",
         responses={400: {"model": ReportsAnswer, "description": "The body as a whole could not be read"},
-                   401: {"model": Problem}, 413: {"model": Problem}, 415: {"model": Problem}},
+                   401: {"model": Problem}, 413: {"model": Problem}, 415: {"model": Problem}, **LIMIT_RESPONSES},
     )
     async def post_reports(request: Request, partner: Partner = Depends(authenticated)) -> JSONResponse:
         settings = deps.settings
-        body = await _read_body(request, settings.http_max_body_bytes)
+        body = await read_body(request, settings.http_max_body_bytes)  # 413 as soon as it is too large
         reports = _reports_in(body, request.headers.get("content-type", ""))
         if len(reports) > settings.http_max_reports:
             raise HTTPException(413, f"more than {settings.http_max_reports} reports in one request: split the "
                                      "delivery, or import it as a CSV file")
+        limits.charge(partner, len(reports))  # 429, and none of them taken, when they are more than are left
         request_id = uuid.uuid4()
         answers = []
         async with runtime.db.acquire() as conn:
@@ -161,10 +167,11 @@ def _router(runtime: ServiceRuntime, deps: IntakeDependencies) -> APIRouter:
     return router
 
 
-def _answers_router(runtime: ServiceRuntime, deps: IntakeDependencies) -> APIRouter:
+def _answers_router(runtime: ServiceRuntime, deps: IntakeDependencies, limits: PartnerLimits) -> APIRouter:
     router = APIRouter(tags=["answers"])
-    authenticated = _partner_of(deps.partner_tokens)
-    bad_cursor = {400: {"model": Problem, "description": "A cursor that was not handed out"}, 401: {"model": Problem}}
+    authenticated = limits.admitting(_partner_of(deps.partner_tokens))
+    bad_cursor = {400: {"model": Problem, "description": "A cursor that was not handed out"}, 401: {"model": Problem},
+                  **LIMIT_RESPONSES}
 
     async def page_of(read: Callable[[UnitOfWork, str, str | None, int], Awaitable[Page[T]]], partner: Partner,
                       cursor: str | None, limit: int) -> Page[T]:
@@ -189,21 +196,6 @@ def _answers_router(runtime: ServiceRuntime, deps: IntakeDependencies) -> APIRou
         return FeedbackPage(partner_id=partner.id, items=page.items, next_cursor=page.next_cursor)
 
     return router
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it is known to exceed `limit` bytes."""
-    too_large = HTTPException(413, f"body larger than {limit} bytes: split the delivery, or import it as a CSV file")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _reports_in(body: bytes, content_type: str) -> list[IncomingReport]:
