@@ -40,6 +40,7 @@ bash "$here/kafka.sh" up
 bash "$here/postgres.sh" up
 "$root/.venv/bin/python" "$here/create_topics.py"
 "$root/.venv/bin/python" "$here/apply_security.py"
+"$root/.venv/bin/python" "$here/apply_quotas.py"
 "$root/.venv/bin/python" -m vroeg_contracts.keys dev --keys-dir "$VROEG_KEYS_DIR" 0437 0362
 "$root/.venv/bin/python" -m outreach cbs-dev-certs --dir "$VROEG_KEYS_DIR/cbs"
 # Tests check this and stop at once if the platform is not fresh after all (pytest_plugin.py).

@@ -35,6 +35,7 @@ up:
 	@$(VROEG_NEED_PYTHON)
 	@$(VROEG_RUN) $(PYTHON) $(VROEG_LOCAL_DIR)/create_topics.py
 	@$(VROEG_RUN) $(PYTHON) $(VROEG_LOCAL_DIR)/apply_security.py
+	@$(VROEG_RUN) $(PYTHON) $(VROEG_LOCAL_DIR)/apply_quotas.py
 
 # Stop both even if the first fails, then report failure if either did.
 down:
