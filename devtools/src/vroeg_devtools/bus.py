@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import time
@@ -39,6 +40,16 @@ class Record:
     def json(self) -> Any:
         return json.loads(self.value)
 
+    @functools.cached_property
+    def envelope(self) -> dict[str, Any] | None:
+        """The record as an envelope, decoded once: conditions re-read a whole topic on every poll,
+        so decoding each record again made waiting quadratic in the topic's length. Read only."""
+        try:
+            decoded = json.loads(self.value)
+        except ValueError:
+            return None
+        return decoded if isinstance(decoded, dict) else None
+
 
 async def send_reports(reports: Iterable[tuple[str, dict[str, Any] | bytes]]) -> int:
     """Publish (partner_id, report) pairs on each partner's report topic, keyed by report id, each
@@ -74,6 +85,7 @@ async def read_topic(topic: str, *, until: Callable[[list[Record]], bool] | None
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         deadline = time.monotonic() + timeout
+        checked = -1  # `until` is a condition on the records: asked again only when more arrived
         while True:
             batch = await consumer.getmany(timeout_ms=300, max_records=5000)
             for tp_records in batch.values():
@@ -85,12 +97,14 @@ async def read_topic(topic: str, *, until: Callable[[list[Record]], bool] | None
                 positions = [await consumer.position(tp) for tp in partitions]
                 if all(position >= ends[tp] for position, tp in zip(positions, partitions, strict=True)):
                     return records
-            elif until(records):
-                if settle:
-                    await asyncio.sleep(settle)
-                    until = None  # read what arrived while settling, up to the end
-                    continue
-                return records
+            elif checked < len(records):
+                checked = len(records)
+                if until(records):
+                    if settle:
+                        await asyncio.sleep(settle)
+                        until = None  # read what arrived while settling, up to the end
+                        continue
+                    return records
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{topic}: condition not met after {timeout}s; read {len(records)} records")
     finally:
@@ -154,12 +168,5 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
 
 def events(records: list[Record], *types: str) -> list[dict[str, Any]]:
     """Envelopes (as dicts) of the given event types."""
-    out = []
-    for record in records:
-        try:
-            envelope = record.json()
-        except ValueError:
-            continue
-        if not types or envelope.get("event_type") in types:
-            out.append(envelope)
-    return out
+    return [record.envelope for record in records if record.envelope is not None
+            and (not types or record.envelope.get("event_type") in types)]
