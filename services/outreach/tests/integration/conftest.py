@@ -69,6 +69,12 @@ async def api(outreach) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+async def close_as_caseworker(api: httpx.AsyncClient, case_id: uuid.UUID,
+                              outcome: str = "(Budget)advies en/of quick fix") -> None:
+    response = await api.post(f"/v1/cases/{case_id}/outcome", headers=auth("caseworker"), json={"outcome": outcome})
+    assert response.status_code < 300, response.text
+
+
 def resident(number: int, *, phone: bool = True) -> ContactDetails:
     run = uuid.uuid4().hex[:8]
     return ContactDetails(initials="T.", surname=f"Proefbewoner{run}", street=f"Teststraat{run}", house_number=number,

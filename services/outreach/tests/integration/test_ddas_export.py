@@ -41,6 +41,15 @@ def assert_valid(document):
     assert errors == []
 
 
+async def todays_delivery(api):
+    """Today's delivery as an auditor pulls it, valid against the official schema."""
+    response = await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}", headers=auth("auditor"))
+    assert response.status_code == 200
+    document = response.json()
+    assert_valid(document)
+    return document
+
+
 def case_entry(document, signal_ids):
     (levering,) = [lv for lv in document["leveringen"] if lv["gemeentecode"] == "0437"]
     return [z for z in levering["vroegsignaalzaken"] if {s["ID"] for s in z["vroegsignalen"]} == signal_ids]

@@ -11,8 +11,8 @@ from vroeg_contracts.events import HouseholdAtRisk, Intensity, OutreachAction, S
 from vroeg_contracts.partner_report import Category, today_in_amsterdam
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
-from .conftest import auth, outbox_events
-from .test_ddas_export import assert_valid, case_entry
+from .conftest import close_as_caseworker, outbox_events
+from .test_ddas_export import case_entry, todays_delivery
 from .test_feedback import feedback_rows
 
 TODAY = today_in_amsterdam()
@@ -54,19 +54,14 @@ async def test_joined_signals_are_in_the_case_and_its_delivery_without_a_second_
     # No new letter, nothing planned or moved.
     assert await pool.fetch(plan, case_id) == planned
 
-    response = await api.get(f"/v1/ddas?from={TODAY}&to={TODAY}", headers=auth("auditor"))
-    assert response.status_code == 200
-    assert_valid(response.json())
-    (entry,) = case_entry(response.json(), everyone)
+    (entry,) = case_entry(await todays_delivery(api), everyone)
     assert sorted(s["ID"] for s in entry["vroegsignalen"]) == sorted(everyone)
 
 
 async def test_a_closed_case_is_not_joined(outreach, api, new_case):
     case = await new_case(send_letter=False)
     case_id, pool = case.payload.episode_id, outreach.runtime.db
-    response = await api.post(f"/v1/cases/{case_id}/outcome", headers=auth("caseworker"),
-                              json={"outcome": "(Budget)advies en/of quick fix"})
-    assert response.status_code < 300, response.text
+    await close_as_caseworker(api, case_id)
     envelope = joined(case)
     async with pooled_unit_of_work(pool) as uow:
         assert not await join_case(uow, envelope)

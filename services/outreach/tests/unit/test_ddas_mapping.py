@@ -13,7 +13,8 @@ import pytest
 from outreach.adapters.ddas_schema import SCHEMA_PATH, DeliveryInvalid, schema, validate
 from outreach.domain import ddas_lists
 from outreach.domain.ddas import (AttemptRecord, CaseRecord, Organisation, PeriodRecords, SignalRecord, client,
-                                  client_details, delivery, withheld)
+                                  client_details, delivery, status_of, withheld)
+from outreach.domain.signal_ends import all_withdrawn
 from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
 from vroeg_contracts.privacy import ContactDetails
 
@@ -226,6 +227,67 @@ def test_a_case_that_ends_in_a_signal_status_hands_it_to_its_signals(outcome, st
     levering = build(PeriodRecords(signals=[rent], cases=[case([rent], outcome=outcome)]))["leveringen"][0]
     assert levering["vroegsignalen"][0]["status"] == status
     assert levering["vroegsignaalzaken"][0].get("resultaat") == outcome
+
+
+# Signals that ended in their case (CaseBasisChanged)
+
+def test_a_withdrawn_signal_in_a_case_is_not_picked_up_as_sent_in_error_and_a_resolved_one_stays_picked_up():
+    withdrawn, resolved, still_open = signal(ended="withdrawn"), signal(Category.WATER, ended="resolved"), signal()
+    levering = build(PeriodRecords(signals=[withdrawn, resolved, still_open],
+                                   cases=[case([withdrawn, resolved, still_open])]))["leveringen"][0]
+    statuses = {s["ID"]: s["status"] for s in levering["vroegsignalen"]}
+    assert statuses == {str(withdrawn.signal_id): "Niet opgepakt: onterecht signaal",
+                        str(resolved.signal_id): "Opgepakt", str(still_open.signal_id): "Opgepakt"}
+    (zaak,) = levering["vroegsignaalzaken"]
+    assert len(zaak["vroegsignalen"]) == 3 and "resultaat" not in zaak  # still open: no result yet
+
+
+def test_a_case_that_rested_only_on_withdrawn_signals_is_delivered_with_its_letter_and_result():
+    rent, water = signal(ended="withdrawn"), signal(Category.WATER, ended="withdrawn")
+    closed = case([rent, water], outcome="Niet opgepakt: onterecht signaal",
+                  attempts=[AttemptRecord("Brief", False, date(2025, 1, 6), "Ochtend")])
+    levering = build(PeriodRecords(signals=[rent, water], cases=[closed]))["leveringen"][0]
+    (zaak,) = levering["vroegsignaalzaken"]
+    assert zaak["resultaat"] == "Niet opgepakt: onterecht signaal"
+    assert {s["ID"] for s in zaak["vroegsignalen"]} == {str(rent.signal_id), str(water.signal_id)}
+    assert [p["soort"] for p in zaak["contactpogingen"]] == ["Brief"]  # the letter went out: it stays an attempt
+    assert {s["status"] for s in levering["vroegsignalen"]} == {"Niet opgepakt: onterecht signaal"}
+
+
+@pytest.mark.parametrize(("outcome", "ended", "status"), [
+    # Resolved, then the last signal withdrawn: the resolved one was picked up all the same.
+    ("Niet opgepakt: onterecht signaal", "resolved", "Opgepakt"),
+    ("Inwoner is overleden", "resolved", "Opgepakt"),
+    ("Inwoner is overleden", "withdrawn", "Niet opgepakt: onterecht signaal"),
+    ("Inwoner heeft zelf al betaald/betalingsregeling getroffen", "resolved", "Opgepakt"),
+    ("Inwoner heeft zelf al betaald/betalingsregeling getroffen", "withdrawn", "Niet opgepakt: onterecht signaal"),
+])
+def test_a_signal_that_ended_keeps_its_own_status_whatever_its_case_ended_in(outcome, ended, status):
+    early, last = signal(ended=ended), signal(Category.WATER, ended="withdrawn")
+    document = build(PeriodRecords(signals=[early, last], cases=[case([early, last], outcome=outcome)]))
+    statuses = {s["ID"]: s["status"] for s in document["leveringen"][0]["vroegsignalen"]}
+    assert statuses[str(early.signal_id)] == status
+
+
+def test_a_withdrawn_repeat_in_a_case_is_sent_in_error_whichever_record_comes_first():
+    signal_id = uuid.uuid4()
+    in_case = signal(signal_id=signal_id, ended="withdrawn")
+    repeat = SignalRecord(signal_id, "0437", Category.RENT, "Niet opgepakt: herhaalde melding", None)
+    for order in ([in_case, repeat], [repeat, in_case]):
+        (entry,) = build(PeriodRecords(signals=order, cases=[case([in_case])]))["leveringen"][0]["vroegsignalen"]
+        assert entry["status"] == "Niet opgepakt: onterecht signaal"
+
+
+def test_status_of_a_signal_without_a_case_is_its_own():
+    assert status_of(signal(status="Niet opgepakt: andere reden"), None) == "Niet opgepakt: andere reden"
+    assert status_of(signal(), "Inwoner is overleden") == "Inwoner is overleden"
+    assert status_of(signal(), "(Budget)advies en/of quick fix") == "Opgepakt"
+
+
+def test_a_case_rests_on_withdrawn_signals_only_when_every_signal_was_withdrawn():
+    assert all_withdrawn(["withdrawn", "withdrawn"])
+    assert not all_withdrawn(["withdrawn", "resolved"]) and not all_withdrawn(["withdrawn", None])
+    assert not all_withdrawn([])
 
 
 def test_each_municipality_gets_its_own_levering_counted_by_teller():

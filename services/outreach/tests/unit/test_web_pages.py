@@ -28,6 +28,7 @@ from outreach.domain.todays_work import (
     categories_in_words,
 )
 from outreach.entrypoints.web import pages
+from outreach.entrypoints.web.case_page import TIMELINE
 from outreach.entrypoints.web.forms import Submitted
 from outreach.entrypoints.web.session import Visitor
 from vroeg_contracts.privacy import ContactDetails
@@ -109,16 +110,52 @@ def test_the_accounts_page_never_sends_a_password_back(role):
     assert 'action="/werk/medewerkers/bram/uitschakelen"' in page
 
 
-def test_the_case_page_writes_a_prefix_ending_in_an_apostrophe_against_the_surname():
-    case = {"case_id": uuid.uuid4(), "status": "closed", "outcome": "geen_hulp_nodig", "intensity": "single",
+def case_page(*, status: str = "closed", outcome: str | None = "geen_hulp_nodig", **page) -> str:
+    """The case page of a case of Ouder-Amstel, as its route renders it, with `page`'s parts."""
+    case = {"case_id": uuid.uuid4(), "status": status, "outcome": outcome, "intensity": "single",
             "municipality_code": "0437", "opened_at": NOW, "assigned_to": None, "rule": "single-signal"}
+    parts = {"contact": None, "unreached_attempts": 0, "signals": [], "letters": [], "planned": [], "work": [],
+             "referrals": [], "timeline": [], "notes": [], **page}
+    return html(pages.render(
+        request(f"/werk/zaken/{case['case_id']}/contact"), "case.html", visitor(), case=case, page=parts,
+        explanation="", partner_name={"eigen-haard": "Eigen Haard", "waternet": "Waternet"}.get,
+        intensities=INTENSITY_NAMES, categories=CATEGORY_NAMES, letter_kinds={}, steps={}, timeline_names=TIMELINE,
+        colleagues=[], done=None, submitted=Submitted({})))
+
+
+def test_the_case_page_writes_a_prefix_ending_in_an_apostrophe_against_the_surname():
     contact = ContactDetails(initials="A.", prefix="d'", surname="Hondt", street="Dorpsstraat", house_number=1,
                              postcode="1191BK", city="Ouderkerk aan de Amstel")
-    page = html(pages.render(
-        request(f"/werk/zaken/{case['case_id']}/contact"), "case.html", visitor(), case=case,
-        page={"contact": contact, "unreached_attempts": 0, "signals": [], "letters": [], "planned": [], "work": [],
-              "referrals": [], "timeline": [], "notes": []},
-        explanation="", partner_name=str, intensities=INTENSITY_NAMES, categories=CATEGORY_NAMES, letter_kinds={},
-        steps={}, timeline_names={}, colleagues=[], done=None, submitted=Submitted({})))
+    page = case_page(contact=contact)
     shown = page.split("data-contact>")[1].split("</dl>")[0]
     assert ">A. d'Hondt<" in shown.replace("&#39;", "'") and "d' Hondt" not in page.replace("&#39;", "'")
+
+
+def test_the_case_page_shows_which_signals_were_withdrawn_or_resolved_and_why_the_case_closed():
+    def signal(partner_id: str, category: str, ended: str | None) -> dict:
+        return {"partner_id": partner_id, "category": category, "amount": Decimal("120.00"),
+                "arrears_since": dt.date(2026, 10, 1), "signal_date": dt.date(2026, 11, 20), "crisis": False,
+                "ended": ended, "ended_on": dt.date(2026, 12, 4) if ended else None}
+
+    timeline = [{"occurred_at": NOW, "kind": kind, "detail": detail} for kind, detail in [
+        ("signal_resolved", {"partner_id": "waternet", "on": "2026-12-03"}),
+        ("signal_withdrawn", {"partner_id": "eigen-haard", "on": "2026-12-04"}),
+        ("letter_in_error", {"sent_at": NOW.isoformat()}),
+        ("closed", {"outcome": "Niet opgepakt: onterecht signaal", "by": "matching"})]]
+    page = case_page(outcome="Niet opgepakt: onterecht signaal", timeline=timeline,
+                     signals=[signal("eigen-haard", "rent", "withdrawn"), signal("waternet", "water", "resolved"),
+                              signal("waternet", "water", None)])
+    signals_table = page.split('id="meldingen"')[1].split("<tbody")[1]
+    rows = {m.group(1) or "open": m.group(2) for m in re.finditer(
+        r'<tr class="utrecht-table__row"(?: data-ended="(\w+)")?>(.*?)</tr>', signals_table, re.S)}
+    withdrawn = rows["withdrawn"]
+    assert "Eigen Haard" in withdrawn and "Ingetrokken op 4 december 2026 (onterecht verstuurd)" in withdrawn
+    assert "Opgelost op 4 december 2026 (betaald of regeling getroffen)" in rows["resolved"]
+    assert rows["open"].rstrip().endswith(">Nee</td>")  # the last column: neither withdrawn nor resolved
+    assert '<th class="utrecht-table__header-cell" scope="col">Ingetrokken of opgelost</th>' in page
+    lines = [re.sub(r"\s+", " ", item) for item in re.findall(r'data-kind="\w+">(.*?)</li>', page, re.S)]
+    assert [line.split(" – ", 1)[1] for line in lines] == [
+        "Melding opgelost: de inwoner heeft Waternet betaald of er een regeling mee getroffen",
+        "Melding ingetrokken: Eigen Haard heeft de melding onterecht verstuurd",
+        "Eerste brief onterecht verstuurd: alle meldingen zijn ingetrokken",
+        "Zaak gesloten: Niet opgepakt: onterecht signaal, door matching"]

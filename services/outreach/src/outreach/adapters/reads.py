@@ -143,13 +143,14 @@ class Reads:
         signals: list[SignalRecord] = []
         municipality = {c["case_id"]: c["municipality_code"] for c in cases}
         # A repeat joins its household's case, yet keeps the status "Niet opgepakt: herhaalde melding".
+        # A signal that ended in its case (migration 0012) stays in it; domain.ddas gives its status.
         for s in await self.conn.fetch(
                 """SELECT s.*, n.ddas_status FROM case_signals s LEFT JOIN signals_not_picked_up n USING (signal_id)
                    WHERE s.case_id = ANY($1::uuid[]) ORDER BY s.signal_date, s.signal_id""", case_ids):
             signal_ids[s["case_id"]].append(s["signal_id"])
             signals.append(SignalRecord(s["signal_id"], municipality[s["case_id"]], Category(s["category"]),
                                         s["ddas_status"] or IN_A_CASE, contacts[s["case_id"]], s["signal_date"],
-                                        s["arrears_since"], s["amount"], s["crisis"]))
+                                        s["arrears_since"], s["amount"], s["crisis"], s["ended"]))
         # A signal not picked up has the client matching passed on with it (migration 0011); one from
         # before has none, and then its household's case, if there is one, knows the household.
         for s in await self.conn.fetch(

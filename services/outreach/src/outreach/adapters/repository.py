@@ -7,11 +7,11 @@ import json
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 
-from vroeg_contracts.events import SignalRef
+from vroeg_contracts.events import SignalEnd, SignalRef
 from vroeg_contracts.privacy import ContactDetails
 from vroeg_runtime.telemetry import current_traceparent
 
@@ -79,34 +79,67 @@ class CaseRepository:
         await self.summarise_arrears([case_id])
 
     async def summarise_arrears(self, case_ids: list[uuid.UUID]) -> None:
-        """Keep the cases' summary of their signals (migration 0007) in step with case_signals."""
+        """Keep the cases' summary of their signals (migration 0007) in step with case_signals: the
+        arrears of the signals still open (a withdrawn or resolved one is no longer owed)."""
         await self.conn.execute(
             """UPDATE cases c SET arrears_categories = s.categories, arrears_amount = s.amount, arrears_since = s.since
-               FROM (SELECT case_id, array_agg(DISTINCT category ORDER BY category) AS categories,
-                            sum(amount) AS amount, min(arrears_since) AS since
+               FROM (SELECT case_id,
+                            coalesce(array_agg(DISTINCT category ORDER BY category) FILTER (WHERE ended IS NULL),
+                                     '{}') AS categories,
+                            sum(amount) FILTER (WHERE ended IS NULL) AS amount,
+                            min(arrears_since) FILTER (WHERE ended IS NULL) AS since
                      FROM case_signals WHERE case_id = ANY($1::uuid[]) GROUP BY case_id) s
                WHERE c.case_id = s.case_id""", case_ids)
 
-    async def signals(self, case_id: uuid.UUID) -> list[dict[str, Any]]:
-        rows = await self.conn.fetch("SELECT * FROM case_signals WHERE case_id = $1 ORDER BY signal_date, partner_id",
-                                     case_id)
+    async def signals(self, case_id: uuid.UUID, *, open_only: bool = False) -> list[dict[str, Any]]:
+        """The case's signals; `open_only`: not those that ended (withdrawn or resolved)."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM case_signals WHERE case_id = $1 AND (NOT $2::boolean OR ended IS NULL)"
+            " ORDER BY signal_date, partner_id", case_id, open_only)
         return [dict(r) for r in rows]
+
+    async def end_signals(self, case_id: uuid.UUID, ends: list[SignalEnd]) -> list[SignalEnd]:
+        """Mark the case's signals as ended, how and on which day; returns the ends that were new. A
+        signal ends once: a repeated end (a redelivered decision) changes nothing."""
+        rows = await self.conn.fetch(
+            """UPDATE case_signals s SET ended = e.ended, ended_on = e.ended_on
+               FROM unnest($2::uuid[], $3::text[], $4::date[]) AS e(signal_id, ended, ended_on)
+               WHERE s.case_id = $1 AND s.signal_id = e.signal_id AND s.ended IS NULL RETURNING s.signal_id""",
+            case_id, [e.signal_id for e in ends], [e.ended for e in ends], [e.on for e in ends])
+        if rows:
+            await self.summarise_arrears([case_id])
+        ended = {r["signal_id"] for r in rows}
+        return [e for e in ends if e.signal_id in ended]
 
     async def add_not_picked_up(self, *, signal_id: uuid.UUID, household_key: str, municipality_code: str,
                                 partner_id: str, report_id: str, category: str, ddas_status: str,
-                                contact: ContactDetails | None = None, signal_date: date | None = None,
-                                arrears_since: date | None = None, amount: Decimal | None = None,
-                                crisis: bool | None = None) -> None:
-        """`contact` holds only the signal's DDAS client (domain.ddas.client_details), stored as
-        cases.contact is."""
-        await self.conn.execute(
-            """INSERT INTO signals_not_picked_up (signal_id, household_key, municipality_code, partner_id, report_id,
-                                                  category, ddas_status, contact, signal_date, arrears_since, amount,
-                                                  crisis)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) ON CONFLICT DO NOTHING""",
+                                status_at: datetime, contact: ContactDetails | None = None,
+                                signal_date: date | None = None, arrears_since: date | None = None,
+                                amount: Decimal | None = None,
+                                crisis: bool | None = None) -> Literal["new", "changed"] | None:
+        """Keep a signal not picked up, or give one kept already the status matching announced at
+        `status_at` when that is newer (migration 0012); None when nothing changed (a redelivery, or
+        an older announcement). `contact` holds only the signal's DDAS client
+        (domain.ddas.client_details), stored as cases.contact is; details kept already stay."""
+        inserted = await self.conn.fetchval(
+            """INSERT INTO signals_not_picked_up AS n (signal_id, household_key, municipality_code, partner_id,
+                                                       report_id, category, ddas_status, contact, signal_date,
+                                                       arrears_since, amount, crisis, status_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)
+               ON CONFLICT (signal_id) DO UPDATE
+                  SET ddas_status = EXCLUDED.ddas_status, status_at = EXCLUDED.status_at,
+                      contact = coalesce(n.contact, EXCLUDED.contact),
+                      signal_date = coalesce(n.signal_date, EXCLUDED.signal_date),
+                      arrears_since = coalesce(n.arrears_since, EXCLUDED.arrears_since),
+                      amount = coalesce(n.amount, EXCLUDED.amount), crisis = coalesce(n.crisis, EXCLUDED.crisis)
+                WHERE n.ddas_status <> EXCLUDED.ddas_status
+                  AND (n.status_at IS NULL OR n.status_at <= EXCLUDED.status_at)
+               RETURNING (xmax = 0)""",  # xmax is 0 for a row this statement inserted, not for one it updated
             signal_id, household_key, municipality_code, partner_id, report_id, category, ddas_status,
             contact.model_dump_json(exclude_none=True) if contact else None, signal_date, arrears_since, amount, crisis,
+            status_at,
         )
+        return None if inserted is None else "new" if inserted else "changed"
 
     async def open_case_of_household(self, household_key: str) -> uuid.UUID | None:
         return await self.conn.fetchval(

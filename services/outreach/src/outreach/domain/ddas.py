@@ -8,6 +8,9 @@ What a delivery for the period [start, end] holds, one `levering` per municipali
   No name, street or city ever leaves. A signal not picked up has the client matching passed on with
   it (`client_details`), or else its household's case's; one for which outreach knows neither (from
   before matching passed the contact on) cannot be delivered validly and is withheld (`withheld`).
+- each signal with its true status (`status_of`): a signal its partner withdrew is "Niet opgepakt:
+  onterecht signaal", also in a case; a case that rests on withdrawn signals alone is still delivered
+  (its letter was a contact attempt) and keeps referring to them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import Any
 from vroeg_contracts.partner_report import DDAS_PARTNER_TYPE, Category
 from vroeg_contracts.privacy import ContactDetails
 
-from .ddas_lists import IN_A_CASE, SIGNAL_STATUSES
+from .ddas_lists import IN_A_CASE, SIGNAL_STATUSES, WITHDRAWN_STATUS
+from .signal_ends import WITHDRAWN, Ended
 
 BSN_LENGTH = 9
 
@@ -38,6 +42,7 @@ class SignalRecord:
     arrears_since: date | None = None
     amount: Decimal | None = None
     crisis: bool | None = None
+    ended: Ended | None = None  # a signal of a case that ended before the case: withdrawn or resolved
 
     @property
     def partner_type(self) -> str:
@@ -168,7 +173,8 @@ def vroegsignaalzaak(case: CaseRecord) -> dict[str, Any]:
 
 def merge_signals(signals: Iterable[SignalRecord]) -> list[SignalRecord]:
     """One record per signal id. A signal both in a case and not picked up (a repeat that joined its
-    household's case) keeps its not-picked-up status and the fullest details of the two."""
+    household's case) keeps its not-picked-up status, how it ended in the case, and the fullest
+    details of the two."""
     merged: dict[uuid.UUID, SignalRecord] = {}
     for signal in signals:
         known = merged.get(signal.signal_id)
@@ -180,18 +186,29 @@ def merge_signals(signals: Iterable[SignalRecord]) -> list[SignalRecord]:
         contact = fuller.contact or known.contact or signal.contact
         merged[signal.signal_id] = SignalRecord(signal.signal_id, fuller.municipality_code, fuller.category, status,
                                                 contact, fuller.signal_date, fuller.arrears_since, fuller.amount,
-                                                fuller.crisis)
+                                                fuller.crisis, known.ended or signal.ended)
     return sorted(merged.values(), key=lambda s: (s.signal_date or date.min, str(s.signal_id)))
 
 
+def status_of(signal: SignalRecord, case_outcome: str | None) -> str:
+    """A signal's EnumSignaalstatus in the delivery, given the result of its case (None: no case, or
+    not closed). A withdrawn signal was sent in error, whatever became of its case. A signal of a case
+    that ended in a status of the list (the resident died, moved away, was already known to debt
+    counselling, ...) carries that status instead of "Opgepakt", unless it was resolved before (it was
+    picked up, and then paid or arranged). Any other keeps its own: "Opgepakt", or the newest status
+    matching gave it when it did not pick it up."""
+    if signal.ended == WITHDRAWN:
+        return WITHDRAWN_STATUS
+    if signal.status == IN_A_CASE and signal.ended is None and case_outcome in SIGNAL_STATUSES:
+        return case_outcome
+    return signal.status
+
+
 def delivered_signals(records: PeriodRecords) -> list[SignalRecord]:
-    """The period's signals as DDAS reports them: merged (`merge_signals`), and a signal of a case
-    that ended in a status of EnumSignaalstatus (the resident died, moved away, was already known to
-    debt counselling, ...) carries that status instead of "Opgepakt"."""
-    closing = {signal_id: case.outcome for case in records.cases if case.outcome in SIGNAL_STATUSES
-               for signal_id in case.signal_ids}
-    return [replace(s, status=closing[s.signal_id]) if s.status == IN_A_CASE and s.signal_id in closing else s
-            for s in merge_signals(records.signals)]
+    """The period's signals as DDAS reports them: merged (`merge_signals`), each with its status
+    (`status_of`)."""
+    outcomes = {signal_id: case.outcome for case in records.cases for signal_id in case.signal_ids}
+    return [replace(s, status=status_of(s, outcomes.get(s.signal_id))) for s in merge_signals(records.signals)]
 
 
 def withheld(records: PeriodRecords) -> int:

@@ -52,6 +52,8 @@ NO_CONTACT: Outcome = "Definitief geen contact kunnen krijgen"
 # A signal that became part of a case. Its case carries the result; a case that ends in a status of
 # the list (the resident died, moved away, was already known) hands that status to its signals.
 IN_A_CASE: SignalStatus = "Opgepakt"
+# A signal its partner withdrew (sent in error), also when it had become part of a case.
+WITHDRAWN_STATUS: SignalStatus = "Niet opgepakt: onterecht signaal"
 # Outcomes in which the resident accepted help. They count as "help accepted" in the KPIs, and a
 # case that ends in one of them is kept beyond the retention period for no-help data.
 HELP_OUTCOMES: frozenset[str] = frozenset({

@@ -1,6 +1,7 @@
-"""Outreach's subscriptions: matching's decisions (open, escalate, join, not picked up), consent's share
-decisions (send or hold a referral) and erasure requests. Each says how to parse a record and which
-use case takes it; `consume` claims it in the inbox and runs the use case in a unit of work."""
+"""Outreach's subscriptions: matching's decisions (open, escalate, join, signals ended, not picked
+up), consent's share decisions (send or hold a referral) and erasure requests. Each says how to parse
+a record and which use case takes it; `consume` claims it in the inbox and runs the use case in a
+unit of work."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import structlog
 from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import (
+    CaseBasisChanged,
     DataShareDenied,
     DataShareGranted,
     ErasureRequested,
@@ -24,6 +26,7 @@ from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..handlers.dependencies import OutreachDependencies
+from ..handlers.end_signals import end_signals
 from ..handlers.erasure import erase
 from ..handlers.escalate_case import escalate_case
 from ..handlers.join_case import join_case
@@ -43,6 +46,8 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
                 await escalate_case(uow, envelope, deps)
             case SignalsJoinedCase():
                 await join_case(uow, envelope)
+            case CaseBasisChanged():
+                await end_signals(uow, envelope)
             case SignalNotPickedUp():
                 await note_not_picked_up(uow, envelope, deps)
         log.info("decision_handled", event_type=envelope.event_type, event_id=str(envelope.event_id),
@@ -63,7 +68,8 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
     # outreach is deployed with a new decision before matching publishes it (ADR 0004, ADR 0014).
     consume(runtime, [topics.MATCHING_DECISIONS], group_id="vroeg-outreach", subscription=Subscription(
         inbox="matching-decisions",
-        parse=envelopes_of(HouseholdAtRisk, HouseholdRiskEscalated, SignalsJoinedCase, SignalNotPickedUp),
+        parse=envelopes_of(HouseholdAtRisk, HouseholdRiskEscalated, SignalsJoinedCase, CaseBasisChanged,
+                           SignalNotPickedUp),
         handle=on_decision))
     consume(runtime, [topics.DATA_SHARE_DECIDED], group_id="vroeg-outreach-share-decisions", subscription=Subscription(
         inbox="data-share-decided", parse=envelopes_of(DataShareGranted, DataShareDenied), handle=on_share_decided))

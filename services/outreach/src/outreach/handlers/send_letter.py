@@ -32,9 +32,11 @@ async def send_letter(uow: UnitOfWork, case: Case, task: DueTask, deps: Outreach
     sent_at = datetime.now(UTC)
     first = task.step is Step.FIRST_LETTER
     planned = after_first_letter(OutreachAction(case.action), sent_at, case.has_phone, rules) if first else None
+    # The letter names the arrears still open, not those withdrawn or resolved meanwhile. (A case whose
+    # every signal ended is closed, and sends nothing; should one still be open, it names them all.)
     signals = [LetterSignal(s["partner_id"], Category(s["category"]),
                             str(s["amount"]) if isinstance(s["amount"], Decimal) else None, s["arrears_since"])
-               for s in await cases.signals(case.case_id)]
+               for s in await cases.signals(case.case_id, open_only=True) or await cases.signals(case.case_id)]
     writer = deps.writers[case.municipality_code]
     text = writer.render_text("first_letter" if first else "follow_up_letter", contact=case.contact, signals=signals,
                               sent_on=sent_at.astimezone(AMSTERDAM).date(), reference=reference(case.case_id),

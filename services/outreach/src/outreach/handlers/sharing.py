@@ -63,8 +63,9 @@ async def act_on_decision(uow: UnitOfWork, envelope: Envelope[DataShareGranted |
         await repo.add_timeline(case.case_id, "referral_denied", {"request_id": str(referral.request_id),
                                                                   "reason": decision.reason})
         return "denied"
+    # Only arrears still open: a withdrawn signal was sent in error, a resolved one is paid or arranged.
     arrears = [ArrearsLine(s["partner_id"], s["category"], s["amount"], s["arrears_since"])
-               for s in await repo.signals(case.case_id)]
+               for s in await repo.signals(case.case_id, open_only=True)]
     content = package(Referral(referral.request_id, referral.recipient, referral.purpose, referral.data_categories),
                       decision.permitted_fields, contact=case.contact, arrears=arrears, outcome=case.outcome,
                       created_at=decided_at)

@@ -39,6 +39,9 @@ TIMELINE = {"opened": "Zaak geopend", "escalated": "Zwaarder ingeschat", "letter
             "referral_sent": "Doorverwijzing verstuurd (toestemming gegeven)",
             "referral_denied": "Geen toestemming voor doorverwijzing",
             "signal_not_picked_up": "Melding niet opgepakt", "signals_joined": "Melding toegevoegd aan de zaak",
+            "not_picked_up_status_changed": "Status van een niet-opgepakte melding gewijzigd",
+            "signal_withdrawn": "Melding ingetrokken", "signal_resolved": "Melding opgelost",
+            "letter_in_error": "Eerste brief onterecht verstuurd: alle meldingen zijn ingetrokken",
             "visit_replaced_by_letter": "Huisbezoek wordt een brief"}
 LETTER_KINDS = {"first": "Eerste brief", "follow_up": "Vervolgbrief"}
 STEPS = {"first_letter": "Eerste brief", "call": "Bellen", "visit": "Huisbezoek", "follow_up_letter": "Vervolgbrief"}
