@@ -27,6 +27,13 @@ from .synthetic import valid_bsn
 
 PLATFORM_DIRS = ("integration", "e2e", "faults")
 SERVICES = ("intake", "matching", "outreach", "consent")
+# The seed of the run's property tests that take it (`@hypothesis.seed(PROPERTY_SEED)`), printed in
+# the run's header: VROEG_PROPERTY_SEED=<n> replays exactly the examples of that run.
+PROPERTY_SEED = int(os.environ.get("VROEG_PROPERTY_SEED") or random.SystemRandom().randrange(2**32))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"property seed: {PROPERTY_SEED} (VROEG_PROPERTY_SEED={PROPERTY_SEED} replays it)"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,10 +1,13 @@
 """Matching on the real broker and database: idempotent consumption, order-free decisions, events
 keyed by household, and outreach's closed cases taken into account."""
 
+import re
 import uuid
+from datetime import timedelta
 
 from vroeg_contracts import topics
 from vroeg_contracts.events import CaseClosed, LetterSent
+from vroeg_contracts.partner_report import today_in_amsterdam
 from vroeg_devtools import bus
 
 from .conftest import eventually, now
@@ -38,9 +41,15 @@ async def test_a_resolve_before_its_open_gives_the_same_decisions(matching, db, 
         await handled(health)
 
     def published(decisions):
-        return [(d["outcome"], d["rule"]) for d in decisions if d["outcome"] != "NothingToDo"]
+        return [(d["outcome"], re.sub(r"rent-[0-9a-f]{8}", "rent-<id>", d["rule"]))
+                for d in decisions if d["outcome"] != "NothingToDo"]
 
+    # The resolve leaves the rent case resting on nothing: it closes, paid (ADR 0015), before VGZ's case opens.
+    resolved_on = today_in_amsterdam() - timedelta(days=20)
     expected = [("HouseholdAtRisk", "single: one category open within 90 days (rent) -> letter_only"),
+                ("CaseBasisChanged", f"signals of the case ended: resolved by eigen-haard (report rent-<id>) on"
+                                     f" {resolved_on}; it rests on no open signal and closes with 'Inwoner heeft zelf"
+                                     " al betaald/betalingsregeling getroffen'"),
                 ("HouseholdAtRisk", "single: one category open within 90 days (health_insurance) -> letter_only")]
     assert published(await decisions_of(in_order.key)) == published(await decisions_of(resolve_first.key)) == expected
 
@@ -61,6 +70,37 @@ async def test_a_second_insurer_joining_the_open_case_is_announced_and_in_the_hi
     (event,) = [e for e in bus.events(records, "SignalsJoinedCase") if e["household_key"] == home.key]
     assert [s["signal_id"] for s in event["payload"]["signals"]] == [str(second.payload.signal_id)]
     assert [d["outcome"] for d in await decisions_of(home.key)] == ["HouseholdAtRisk", "SignalsJoinedCase"]
+
+
+async def test_a_withdrawn_signal_closes_its_case_and_outreach_s_close_of_it_changes_nothing(
+        matching, db, publish, household, handled, decisions_of):
+    home = household()
+    signal_id, report_id = uuid.uuid4(), f"rent-{uuid.uuid4().hex[:8]}"
+    rent = home.report("eigen-haard", days_ago=10, signal_id=signal_id, report_id=report_id)
+    await publish(rent)
+    (opened,) = await handled(rent)
+    withdrawn = home.report("eigen-haard", days_ago=3, status="withdrawn", signal_id=signal_id, report_id=report_id)
+    await publish(withdrawn)
+    ended = (await handled(withdrawn))[-1]
+    assert (ended["outcome"], ended["episode_id"]) == ("CaseBasisChanged", opened["episode_id"])
+    records = await bus.read_topic(topics.MATCHING_DECISIONS, timeout=60, until=lambda rs: any(
+        e["event_type"] == "CaseBasisChanged" and e["household_key"] == home.key for e in bus.events(rs)))
+    (event,) = [e["payload"] for e in bus.events(records, "CaseBasisChanged") if e["household_key"] == home.key]
+    assert [(e["signal_id"], e["ended"], e["on"]) for e in event["ended"]] == [
+        (str(signal_id), "withdrawn", str(withdrawn.payload.signal_date))]
+    assert (event["remaining"], event["closes_with"]) == ([], "Niet opgepakt: onterecht signaal")
+    assert await db.fetchval("SELECT withdrawn_on FROM signals WHERE signal_id = $1", signal_id) == \
+        withdrawn.payload.signal_date
+    # Outreach closes the case on receipt; matching stores the close and decides nothing new.
+    closed = home.event(CaseClosed(case_id=opened["episode_id"], outcome="Niet opgepakt: onterecht signaal",
+                                   closed_at=now()), "outreach")
+    await publish(closed)
+    nothing = (await handled(closed))[-1]
+    assert nothing["outcome"] == "NothingToDo" and "matching had ended it on" in nothing["rule"]
+    health = home.report("vgz", days_ago=0)  # another partner, later: one new case, the only open one
+    await publish(health)
+    assert [d["outcome"] for d in await handled(health)] == [
+        "HouseholdAtRisk", "CaseBasisChanged", "NothingToDo", "HouseholdAtRisk"]
 
 
 async def test_decisions_are_published_keyed_by_household(matching, publish, household):

@@ -8,8 +8,14 @@ from matching.domain.decisions import decide, empty_announced
 from matching.domain.model import Signal
 from matching.domain.policy import Policy
 from matching.domain.messages import outgoing
-from vroeg_contracts.events import HouseholdAtRisk, HouseholdRiskEscalated, SignalNotPickedUp, SignalsJoinedCase
-from vroeg_contracts.partner_report import Category
+from vroeg_contracts.events import (
+    CaseBasisChanged,
+    HouseholdAtRisk,
+    HouseholdRiskEscalated,
+    SignalNotPickedUp,
+    SignalsJoinedCase,
+)
+from vroeg_contracts.partner_report import Category, ReportStatus
 from vroeg_contracts.privacy import SealedContact
 
 POLICY = Policy(municipality_code="0437", name="test")
@@ -106,3 +112,45 @@ def test_the_matching_date_falls_inside_the_matching_period():
     event = outgoing(decision, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY).payload
     assert event.intensity.value == "multiple"
     assert (event.window_start, event.matched_on, event.window_end) == (DAY0, DAY0, DAY0 + timedelta(days=90))
+
+
+def ended(first: Signal, status: ReportStatus, day: int, *others: Signal):
+    """The events when `first` (announced with `others`) is withdrawn or resolved on `day`, and the case id."""
+    signals = {s.signal_id: s for s in (first, *others)}
+    _, _, before = decide("h", signals, POLICY, empty_announced(), {})
+    (case_id,) = before["episodes"]
+    signals[first.signal_id] = first.merge(status, DAY0 + timedelta(days=day), amount=None, crisis=False)
+    _, decisions, _ = decide("h", signals, POLICY, before, {})
+    return [outgoing(d, uuid.UUID(int=99), signals, {s: contact(s.int) for s in signals}, POLICY) for d in decisions], case_id
+
+
+def test_the_withdrawal_of_a_case_s_only_signal_closes_it_as_sent_in_error():
+    rent = signal(1, "eigen-haard", Category.RENT, 0)
+    (out,), case_id = ended(rent, ReportStatus.WITHDRAWN, 9)
+    event = out.payload
+    assert isinstance(event, CaseBasisChanged) and event.episode_id == out.episode_id == uuid.UUID(case_id)
+    assert [(e.signal_id, e.partner_id, e.report_id, e.ended, e.on) for e in event.ended] == [
+        (rent.signal_id, "eigen-haard", "r1", "withdrawn", DAY0 + timedelta(days=9))]
+    assert (event.remaining, event.closes_with) == ([], "Niet opgepakt: onterecht signaal")
+    assert event.decided_on == DAY0 + timedelta(days=9)  # the date of the report that ended it
+    assert out.rule == ("signals of the case ended: withdrawn by eigen-haard (report r1) on 2026-06-10; it rests on"
+                        " no open signal and closes with 'Niet opgepakt: onterecht signaal'")
+
+
+def test_a_resolve_closes_the_case_as_paid_and_one_of_two_leaves_the_other_remaining():
+    rent, health = signal(1, "eigen-haard", Category.RENT, 0), signal(2, "vgz", Category.HEALTH_INSURANCE, 0)
+    (alone,), _ = ended(rent, ReportStatus.RESOLVED, 20)
+    assert alone.payload.closes_with == "Inwoner heeft zelf al betaald/betalingsregeling getroffen"
+    assert [e.ended for e in alone.payload.ended] == ["resolved"]
+    (one_of_two,), _ = ended(rent, ReportStatus.RESOLVED, 20, health)
+    assert (one_of_two.payload.remaining, one_of_two.payload.closes_with) == ([health.signal_id], None)
+    assert one_of_two.rule.endswith("1 of its signals still open, the case goes on")
+
+
+def test_a_repeat_withdrawn_later_is_announced_again_as_sent_in_error():
+    case, repeat = signal(1, "eigen-haard", Category.RENT, 0), signal(2, "eigen-haard", Category.RENT, 10)
+    (out,), _ = ended(repeat, ReportStatus.WITHDRAWN, 12, case)
+    assert isinstance(out.payload, SignalNotPickedUp) and out.payload.signal_id == repeat.signal_id
+    assert out.payload.ddas_status == "Niet opgepakt: onterecht signaal"
+    assert out.rule == ("withdrawn by the partner after it was announced as 'Niet opgepakt: herhaalde melding':"
+                        " sent in error")

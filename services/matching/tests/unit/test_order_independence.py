@@ -1,5 +1,6 @@
 """Properties: a household's decisions do not depend on the order its reports (and its cases'
-closures) arrive in; a resolve that overtakes its open changes no decision; redelivery changes nothing."""
+closures) arrive in; a resolve that overtakes its open changes no decision; redelivery changes nothing;
+a household never has two open cases."""
 
 import uuid
 from collections import Counter
@@ -16,6 +17,7 @@ from matching.domain.decisions import (
     CaseEscalated,
     CaseNeeded,
     NotPickedUp,
+    SignalsEnded,
     SignalsJoined,
     closures_of,
     decide,
@@ -95,7 +97,7 @@ def test_permuting_arrival_order_gives_the_same_final_assessment(reports, closed
 
 def told_to_outreach(decisions):
     """The signals outreach learns about: those of the cases opened, escalated or joined, and those
-    not picked up."""
+    not picked up. (An end, `SignalsEnded`, only names signals outreach already holds.)"""
     return ({s for d in decisions if isinstance(d, CaseNeeded | CaseEscalated | SignalsJoined) for s in d.signal_ids}
             | {d.signal_id for d in decisions if isinstance(d, NotPickedUp)})
 
@@ -109,6 +111,7 @@ class Household:
         self.announced = empty_announced()
         self.closed: dict[uuid.UUID, date] = {}
         self.published = []
+        self.open_cases: set[uuid.UUID] = set()  # as outreach holds them, from the decisions
 
     def receive(self, r, origin):
         self.signals[signal_id(r["signal"])] = fold_one(self.signals, r, origin)
@@ -116,18 +119,31 @@ class Household:
 
     def close_case(self, episode_id, day):
         self.closed[episode_id] = max(day, self.closed.get(episode_id, day))
+        self.open_cases.discard(episode_id)
         return self.reassess()
 
     def reassess(self):
         _, decisions, self.announced = decide("household", self.signals, self.policy, self.announced, self.closed)
         self.published.extend(decisions)
+        for d in decisions:
+            if isinstance(d, CaseNeeded):
+                assert not self.open_cases, "a second case opened while one is open"
+                self.open_cases.add(d.episode_id)
+            elif isinstance(d, SignalsEnded) and d.closes_with is not None:
+                self.open_cases.discard(d.episode_id)
         return decisions
 
 
 def described(decisions):
-    return [(type(d).__name__, str(getattr(d, "episode_id", getattr(d, "signal_id", ""))),
-             getattr(getattr(d, "episode", None), "intensity", getattr(d, "status", None)),
-             sorted(map(str, getattr(d, "signal_ids", [])))) for d in decisions]
+    """The decisions in order, and the ends told (each signal's end, each case's close): those are
+    the same facts whatever the order, but a resolve known when its open arrives is told in the
+    same `SignalsEnded` as the ends known before it, not in one of its own."""
+    ends = [d for d in decisions if isinstance(d, SignalsEnded)]
+    return ([(type(d).__name__, str(getattr(d, "episode_id", getattr(d, "signal_id", ""))),
+              getattr(getattr(d, "episode", None), "intensity", getattr(d, "status", None)),
+              sorted(map(str, getattr(d, "signal_ids", [])))) for d in decisions if d not in ends],
+            sorted((d.episode_id, e.signal_id, e.ending, e.on) for d in ends for e in d.ended),
+            sorted((d.episode_id, d.closes_with) for d in ends if d.closes_with is not None))
 
 
 life = st.lists(st.fixed_dictionaries({
@@ -150,19 +166,22 @@ def test_a_resolve_that_overtakes_its_open_changes_no_decision(signals, policy):
         if s["resolved_after"] is not None:
             reports.append({**opened, "day": s["day"] + s["resolved_after"], "status": ReportStatus.RESOLVED})
     origins = canonical_origins(reports)
-    # As partners send them: by date, each open before its own resolve.
-    in_date_order = sorted(reports, key=lambda r: (r["day"], r["status"] is not ReportStatus.OPEN, r["signal"]))
-    overtaken = []
+    # The opens as partners send them, by date; each resolve comes with its own open,
+    # right after it or right before it (it overtook it). An end is acted on when it arrives (ADR
+    # 0015), so a resolve that also overtakes other partners' earlier-dated reports makes those late
+    # reports, and late reports may change decisions (ADR 0003); the swap with its own open may not.
+    in_date_order = sorted((r for r in reports if r["status"] is ReportStatus.OPEN), key=lambda r: (r["day"], r["signal"]))
+    resolves = {r["signal"]: [r] for r in reports if r["status"] is ReportStatus.RESOLVED}
+    natural, overtaken = [], []
     for r in in_date_order:
-        if r["status"] is ReportStatus.OPEN:
-            overtaken += [o for o in reports if o["signal"] == r["signal"] and o["status"] is ReportStatus.RESOLVED]
-            overtaken.append(r)
-    natural, early = Household(policy), Household(policy)
-    for r in in_date_order:
-        natural.receive(r, origins[r["signal"]])
+        natural += [r, *resolves.get(r["signal"], [])]
+        overtaken += [*resolves.get(r["signal"], []), r]
+    natural_household, early = Household(policy), Household(policy)
+    for r in natural:
+        natural_household.receive(r, origins[r["signal"]])
     for r in overtaken:
         early.receive(r, origins[r["signal"]])
-    assert described(natural.published) == described(early.published)
+    assert described(natural_household.published) == described(early.published)
 
 
 @settings(max_examples=500, deadline=None)
@@ -187,8 +206,18 @@ def test_any_arrival_order_opens_each_case_once_and_redelivery_changes_nothing(r
     assert len(opened) == len(set(opened)), "a case was opened twice"
     escalated = {d.episode_id for d in household.published if isinstance(d, CaseEscalated | SignalsJoined)}
     assert escalated <= set(opened), "an escalation or a join names a case that was never opened"
-    not_picked_up = Counter(d.signal_id for d in household.published if isinstance(d, NotPickedUp))
-    assert all(n == 1 for n in not_picked_up.values()), "a signal was reported as not picked up twice"
+    not_picked_up: dict[uuid.UUID, list[SignalStatus]] = {}
+    for d in household.published:
+        if isinstance(d, NotPickedUp):
+            not_picked_up.setdefault(d.signal_id, []).append(d.status)
+    # Once, and once more when its partner withdrew it after that: then as sent in error.
+    for signal, statuses in not_picked_up.items():
+        assert len(statuses) == 1 or (len(statuses) == 2 and household.signals[signal].withdrawn
+                                      and statuses[1] is SignalStatus.BELOW_THRESHOLD), \
+            f"a signal was reported as not picked up twice, not for a withdrawal: {statuses}"
+    ended = Counter((d.episode_id, e.signal_id, e.ending) for d in household.published if isinstance(d, SignalsEnded)
+                    for e in d.ended)
+    assert all(n == 1 for n in ended.values()), "the same end of a signal was announced twice"
     final = assess(household.signals, POLICY, closures_of(household.announced, household.closed))
     announced_signals = {s for e in household.announced["episodes"].values() for s in e["signal_ids"]}
     for episode in final.episodes:

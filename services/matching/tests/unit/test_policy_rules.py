@@ -3,7 +3,8 @@ and of what Amstelveen's policy does differently.
 
 Each row is a household's timeline as partners and outreach send it (by date): signals, their
 resolves and withdrawals, and cases outreach closes. The expected column is what matching
-announces, in order, and each signal's final DDAS status.
+announces, in order, and each signal's final DDAS status (as matching assesses it; outreach
+delivers a withdrawn signal it heard of as `Niet opgepakt: onterecht signaal`, ADR 0015).
 """
 
 import uuid
@@ -14,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from matching.domain.decisions import CaseEscalated, CaseNeeded, NotPickedUp, SignalsJoined, announce, decide, empty_announced
+from matching.domain.decisions import (
+    CaseEscalated,
+    CaseNeeded,
+    NotPickedUp,
+    SignalsEnded,
+    SignalsJoined,
+    announce,
+    decide,
+    empty_announced,
+)
 from matching.domain.model import Signal, assess
 from matching.adapters.policy_files import load_policy
 from vroeg_contracts.partner_report import Category, ReportStatus
@@ -90,6 +100,11 @@ class Household:
     def describe(self, decision) -> str:
         if isinstance(decision, NotPickedUp):
             return f"not picked up {self.index[decision.signal_id]}: {decision.status.value}"
+        if isinstance(decision, SignalsEnded):
+            ended = ", ".join(f"{self.index[e.signal_id]} {e.ending.value}" for e in decision.ended)
+            if decision.closes_with is not None:
+                return f"end {ended}; closes: {decision.closes_with.value}"
+            return f"end {ended}; remaining {sorted(self.index[s] for s in decision.remaining)}"
         kind = "case" if isinstance(decision, CaseNeeded) else "join" if isinstance(decision, SignalsJoined) else "escalate"
         members = sorted(self.index[s] for s in decision.signal_ids)
         return f"{kind} {decision.episode.intensity.value} {decision.episode.action.value} {members}"
@@ -123,6 +138,8 @@ def live(timeline, policy) -> Household:
 PICKED, NOT_YET, WRONG, REPEAT, WITHDRAWN = (
     "Opgepakt", "Nog niet opgepakt", "Niet opgepakt: onterecht signaal", "Niet opgepakt: herhaalde melding",
     "Ingetrokken")
+# What a case that rests on no open signal any more closes with (ADR 0015).
+IN_ERROR, PAID = "closes: Niet opgepakt: onterecht signaal", "closes: Inwoner heeft zelf al betaald/betalingsregeling getroffen"
 
 # (rule, timeline, what matching announces in order, final statuses). `{single}` is the policy's
 # action for a single category: letter_only by default, letter_and_call in the example.
@@ -139,12 +156,12 @@ RULES = [
     ("the window is inclusive: a second category 90 days later is multiple",
      [S(EH, RENT, 0), S(VGZ, HEALTH, 90)],
      ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]"], [PICKED, PICKED]),
-    ("91 days later the first signal stopped counting: a new single case",
+    ("91 days later the first signal stopped counting: not multiple, but it joins the open case (a new category)",
      [S(EH, RENT, 0), S(VGZ, HEALTH, 91)],
-     ["case single {single} [0]", "case single {single} [1]"], [PICKED, PICKED]),
-    ("an unresolved signal outside the window no longer counts toward multiple",
+     ["case single {single} [0]", "escalate single {single} [1]"], [PICKED, PICKED]),
+    ("an unresolved signal outside the window no longer counts toward multiple, and its case stays open",
      [S(EH, RENT, 0), S(VGZ, HEALTH, 150)],
-     ["case single {single} [0]", "case single {single} [1]"], [PICKED, PICKED]),
+     ["case single {single} [0]", "escalate single {single} [1]"], [PICKED, PICKED]),
     ("exactly 30 days of arrears is enough",
      [S(EH, RENT, 0, days_in_arrears=30)], ["case single {single} [0]"], [PICKED]),
     ("29 days of arrears is below the threshold",
@@ -167,19 +184,20 @@ RULES = [
      [S(VGZ, HEALTH, 0), S(ZK, HEALTH, 10)], ["case single {single} [0]", "join single {single} [1]"], [PICKED, PICKED]),
     ("repeat: the same partner within 6 months of the case's close (resolved on day 10)",
      [S(EH, RENT, 0, resolved=10), S(EH, RENT, 100)],
-     ["case single {single} [0]", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
+     ["case single {single} [0]", f"end 0 resolved; {PAID}", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
     ("repeat edge: the case ended on day 11; 12 December is 6 months later less a day",
      [S(EH, RENT, 0, resolved=10), S(EH, RENT, 193)],
-     ["case single {single} [0]", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
+     ["case single {single} [0]", f"end 0 resolved; {PAID}", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
     ("repeat edge: 6 months after the close, the same partner opens a new case",
      [S(EH, RENT, 0, resolved=10), S(EH, RENT, 194)],
-     ["case single {single} [0]", "case single {single} [1]"], [PICKED, PICKED]),
+     ["case single {single} [0]", f"end 0 resolved; {PAID}", "case single {single} [1]"], [PICKED, PICKED]),
     ("outreach's close date counts when known: closed on day 120, a repeat on day 300 is suppressed",
      [S(EH, RENT, 0), Closed(120), S(EH, RENT, 300)],
      ["case single {single} [0]", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
-    ("without outreach's close, that case ended with its window (day 91): day 300 is a new case",
+    ("without outreach's close the case stays open; its episode ended with its window (day 91), so day 300 is"
+     " no repeat and joins it",
      [S(EH, RENT, 0), S(EH, RENT, 300)],
-     ["case single {single} [0]", "case single {single} [1]"], [PICKED, PICKED]),
+     ["case single {single} [0]", "join single {single} [1]"], [PICKED, PICKED]),
     ("after outreach closed the case, a new category starts a new case",
      [S(EH, RENT, 0), Closed(20), S(VGZ, HEALTH, 30)],
      ["case single {single} [0]", "case single {single} [1]"], [PICKED, PICKED]),
@@ -189,15 +207,49 @@ RULES = [
     ("after outreach closed the case, the same partner is a repeat",
      [S(EH, RENT, 0), Closed(20), S(EH, RENT, 40)],
      ["case single {single} [0]", f"not picked up 1: {REPEAT}"], [PICKED, REPEAT]),
-    ("a withdrawn signal counts for nothing",
+    ("a withdrawn signal counts for nothing: its case closes as sent in error, and the next signal opens a new one",
      [S(EH, RENT, 0, withdrawn=2), S(VGZ, HEALTH, 5)],
-     ["case single {single} [0]", "case single {single} [1]"], [WITHDRAWN, PICKED]),
-    ("a resolved signal no longer counts toward multiple",
+     ["case single {single} [0]", f"end 0 withdrawn; {IN_ERROR}", "case single {single} [1]"], [WITHDRAWN, PICKED]),
+    ("a resolved signal no longer counts toward multiple: its case closes as paid, the next signal opens a new one",
      [S(EH, RENT, 0, resolved=3), S(VGZ, HEALTH, 5)],
-     ["case single {single} [0]", "case single {single} [1]"], [PICKED, PICKED]),
-    ("a signal still counts on the day it is resolved",
+     ["case single {single} [0]", f"end 0 resolved; {PAID}", "case single {single} [1]"], [PICKED, PICKED]),
+    ("a signal still counts on the day it is resolved; the case goes on with the other",
      [S(EH, RENT, 0, resolved=5), S(VGZ, HEALTH, 5)],
-     ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]"], [PICKED, PICKED]),
+     ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]", "end 0 resolved; remaining [1]"],
+     [PICKED, PICKED]),
+    ("withdrawn after the letter, the same partner again: no repeat (it was never sent), a new case",
+     [S(EH, RENT, 0, withdrawn=10), S(EH, RENT, 20)],
+     ["case single {single} [0]", f"end 0 withdrawn; {IN_ERROR}", "case single {single} [1]"], [WITHDRAWN, PICKED]),
+    ("one of two signals withdrawn: the case goes on, resting on the other",
+     [S(EH, RENT, 0, withdrawn=10), S(VGZ, HEALTH, 5)],
+     ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]", "end 0 withdrawn; remaining [1]"],
+     [WITHDRAWN, PICKED]),
+    ("one withdrawn, the other resolved: the case closes as paid",
+     [S(EH, RENT, 0, withdrawn=10), S(VGZ, HEALTH, 5, resolved=20)],
+     ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]", "end 0 withdrawn; remaining [1]",
+      f"end 1 resolved; {PAID}"], [WITHDRAWN, PICKED]),
+    ("both withdrawn: the case closes as sent in error",
+     [S(EH, RENT, 0, withdrawn=10), S(VGZ, HEALTH, 5, withdrawn=20)],
+     ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]", "end 0 withdrawn; remaining [1]",
+      f"end 1 withdrawn; {IN_ERROR}"], [WITHDRAWN, WITHDRAWN]),
+    ("a crisis after the case's only signal was withdrawn opens a new, urgent case",
+     [S(EH, RENT, 0, withdrawn=10), S(VF, ENERGY, 20, days_in_arrears=5, crisis=True)],
+     ["case single {single} [0]", f"end 0 withdrawn; {IN_ERROR}", "case crisis urgent [1]"], [WITHDRAWN, PICKED]),
+    ("a crisis after one of two signals was withdrawn escalates the case that goes on",
+     [S(EH, RENT, 0, withdrawn=10), S(VGZ, HEALTH, 5), S(VF, ENERGY, 20, crisis=True)],
+     ["case single {single} [0]", "escalate multiple letter_and_call [0, 1]", "end 0 withdrawn; remaining [1]",
+      "escalate crisis urgent [1, 2]"], [WITHDRAWN, PICKED, PICKED]),
+    ("a repeat withdrawn later is announced again, as sent in error",
+     [S(EH, RENT, 0), S(EH, RENT, 30, withdrawn=40)],
+     ["case single {single} [0]", f"not picked up 1: {REPEAT}", f"not picked up 1: {WRONG}"], [PICKED, WITHDRAWN]),
+    ("a signal below the threshold withdrawn later already has that status: nothing more is said",
+     [S(EH, RENT, 0, days_in_arrears=29, withdrawn=5)], [f"not picked up 0: {WRONG}"], [WITHDRAWN]),
+    ("a resolved signal keeps its case's status; the case closes as paid",
+     [S(EH, RENT, 0, resolved=30)], ["case single {single} [0]", f"end 0 resolved; {PAID}"], [PICKED]),
+    ("a case outreach closed hears nothing of a later withdrawal",
+     [S(EH, RENT, 0, withdrawn=30), Closed(20)], ["case single {single} [0]"], [WITHDRAWN]),
+    ("another partner of the case's category after the window joins the open case, no new letter",
+     [S(VGZ, HEALTH, 0), S(ZK, HEALTH, 120)], ["case single {single} [0]", "join single {single} [1]"], [PICKED, PICKED]),
 ]
 
 
@@ -232,9 +284,9 @@ OWN_RULES = [
     ("amstelveen: a second category 60 days later is multiple", AMSTELVEEN,
      [S(EH, RENT, 0), S(VGZ, HEALTH, 60)],
      ["case single letter_and_call [0]", "escalate multiple letter_and_call [0, 1]"], [PICKED, PICKED]),
-    ("amstelveen: 61 days later the first signal stopped counting: a new single case", AMSTELVEEN,
+    ("amstelveen: 61 days later the first signal stopped counting: not multiple, it joins the open case", AMSTELVEEN,
      [S(EH, RENT, 0), S(VGZ, HEALTH, 61)],
-     ["case single letter_and_call [0]", "case single letter_and_call [1]"], [PICKED, PICKED]),
+     ["case single letter_and_call [0]", "escalate single letter_and_call [1]"], [PICKED, PICKED]),
     ("amstelveen: a debt below 50 euros is below the threshold", AMSTELVEEN,
      [S(EH, RENT, 0, amount="49.99")], [f"not picked up 0: {WRONG}"], [WRONG]),
     ("amstelveen: a debt of exactly 50 euros is enough", AMSTELVEEN,
@@ -280,7 +332,8 @@ def test_a_resolve_that_arrives_before_its_open_waits_for_it():
     household.report(0, spec, ReportStatus.RESOLVED, 20)
     assert household.said == [] and household.statuses() == [NOT_YET]
     household.report(0, spec, ReportStatus.OPEN, 0)
-    assert household.said == ["case single letter_only [0]"]
+    # The case opens on the open's date, and rests on nothing open: it closes at once (ADR 0015).
+    assert household.said == ["case single letter_only [0]", f"end 0 resolved; {PAID}"]
     assert household.signals[uuid.UUID(int=1)].signal_date == DAY0  # the open's date, not the resolve's
 
 
@@ -311,3 +364,51 @@ def test_a_late_earlier_report_of_the_same_partner_opens_no_second_case():
     assert household.said == ["case single letter_only [0]", "join single letter_only [1]"]
     # The first signal is now the repeat, but it was announced as picked up: that is not taken back.
     assert household.statuses() == [REPEAT, PICKED]
+
+
+def test_a_signal_of_the_resolve_day_arriving_after_the_case_ended_opens_a_case_resting_on_it_alone():
+    household = live([S(EH, RENT, 0, resolved=10)], DEFAULT)
+    household.report(1, S(VGZ, HEALTH, 10), ReportStatus.OPEN, 10)  # counted with the rent, but arrives after the end
+    assert household.said == ["case single letter_only [0]", f"end 0 resolved; {PAID}", "case single letter_only [1]"]
+    assert len(set(household.cases)) == 2
+
+
+def test_a_redelivered_withdrawal_announces_nothing_new():
+    household = live([S(EH, RENT, 0)], DEFAULT)
+    household.report(0, S(EH, RENT, 0), ReportStatus.WITHDRAWN, 10)
+    household.report(0, S(EH, RENT, 0), ReportStatus.WITHDRAWN, 10)
+    household.report(0, S(EH, RENT, 0), ReportStatus.WITHDRAWN, 12)  # withdrawn again, later: the first date stands
+    assert household.said == ["case single letter_only [0]", f"end 0 withdrawn; {IN_ERROR}"]
+
+
+def test_outreach_closing_a_case_matching_ended_changes_nothing():
+    household = live([S(EH, RENT, 0, resolved=10)], DEFAULT)
+    household.close_latest_case(40)  # outreach closes it on receipt of the end, some days later
+    household.close_latest_case(40)
+    assert household.said == ["case single letter_only [0]", f"end 0 resolved; {PAID}"]
+    # The case ended with its signal (the day after the resolve), not with outreach's close.
+    (episode,) = household.assessment.episodes
+    assert episode.closed_on is None and episode.ends_on(household.signals, DEFAULT) == DAY0 + timedelta(days=11)
+
+
+def test_a_withdrawal_known_before_its_open_is_never_announced():
+    household = Household(DEFAULT)
+    household.report(0, S(EH, RENT, 0), ReportStatus.WITHDRAWN, 3)
+    household.report(0, S(EH, RENT, 0), ReportStatus.OPEN, 0)
+    assert household.said == [] and household.statuses() == [WITHDRAWN]
+
+
+def test_a_resolve_then_a_withdrawal_of_the_same_signal_is_told_again_while_the_case_is_open():
+    household = live([S(EH, RENT, 0, resolved=10), S(VGZ, HEALTH, 5)], DEFAULT)
+    household.report(0, S(EH, RENT, 0), ReportStatus.WITHDRAWN, 12)  # sent in error after all
+    assert household.said[-2:] == ["end 0 resolved; remaining [1]", "end 0 withdrawn; remaining [1]"]
+
+
+def test_an_announced_state_from_before_ends_were_kept_still_loads():
+    household = live([S(EH, RENT, 0)], DEFAULT)
+    (case,) = household.announced["episodes"].values()
+    assert "ended_signals" not in case and "ended_on" not in case  # what every state stored before looks like
+    household.report(0, S(EH, RENT, 0), ReportStatus.WITHDRAWN, 10)
+    (case,) = household.announced["episodes"].values()
+    assert case["ended_signals"] == {str(uuid.UUID(int=1)): {"ended": "withdrawn", "on": "2026-06-11"}}
+    assert (case["ended_on"], case["closes_with"]) == ("2026-06-11", "Niet opgepakt: onterecht signaal")

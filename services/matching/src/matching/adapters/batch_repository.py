@@ -98,7 +98,7 @@ class BatchedHouseholdRepository(HouseholdRepository):
             signal.signal_id, household_key, municipality_code, signal.partner_id, signal.report_id,
             signal.category.value, signal.amount, signal.arrears_since, signal.signal_date, signal.crisis,
             signal.closed_on, signal.withdrawn, signal.reported_open, contact.model_dump_json(), signal.person_key,
-            signal.warm_handover)
+            signal.warm_handover, signal.withdrawn_on)
 
     async def save_closure(self, household_key: str, episode_id: uuid.UUID, closed_on: date) -> date:
         household = await self.lock(household_key)
@@ -126,17 +126,18 @@ class BatchedHouseholdRepository(HouseholdRepository):
             await self.conn.execute(
                 """INSERT INTO signals (signal_id, household_key, municipality_code, partner_id, report_id, category,
                                         amount, arrears_since, signal_date, crisis, closed_on, withdrawn, reported_open,
-                                        sealed_contact, person_key, warm_handover)
+                                        sealed_contact, person_key, warm_handover, withdrawn_on)
                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                                         $7::numeric[], $8::date[], $9::date[], $10::bool[], $11::date[], $12::bool[],
-                                        $13::bool[], $14::jsonb[], $15::text[], $16::bool[])
+                                        $13::bool[], $14::jsonb[], $15::text[], $16::bool[], $17::date[])
                    ON CONFLICT (signal_id) DO UPDATE SET
                        amount = EXCLUDED.amount, arrears_since = EXCLUDED.arrears_since,
                        signal_date = EXCLUDED.signal_date, crisis = EXCLUDED.crisis, closed_on = EXCLUDED.closed_on,
                        withdrawn = EXCLUDED.withdrawn, reported_open = EXCLUDED.reported_open,
                        sealed_contact = EXCLUDED.sealed_contact, person_key = EXCLUDED.person_key,
-                       warm_handover = EXCLUDED.warm_handover, updated_at = now()""",
-                *columns(list(self._signal_rows.values()), 16))
+                       warm_handover = EXCLUDED.warm_handover, withdrawn_on = EXCLUDED.withdrawn_on,
+                       updated_at = now()""",
+                *columns(list(self._signal_rows.values()), 17))
         if self._closures:
             await self.conn.execute(
                 """INSERT INTO case_closures (episode_id, household_key, closed_on)

@@ -22,7 +22,7 @@ from ..domain.model import Signal
 HOUSEHOLD_TABLES = ("signals", "decisions", "case_closures", "decision_reads", "households")
 # What `_signal` reads of a signal row (the sealed contact is not among them).
 SIGNAL_COLUMNS = ("signal_id, partner_id, report_id, category, amount, arrears_since, signal_date, crisis, closed_on,"
-                  " withdrawn, reported_open, person_key, warm_handover")
+                  " withdrawn, withdrawn_on, reported_open, person_key, warm_handover")
 
 
 class HouseholdRepository:
@@ -62,17 +62,18 @@ class HouseholdRepository:
         await self.conn.execute(
             """INSERT INTO signals (signal_id, household_key, municipality_code, partner_id, report_id, category, amount,
                                     arrears_since, signal_date, crisis, closed_on, withdrawn, reported_open, sealed_contact,
-                                    person_key, warm_handover)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
+                                    person_key, warm_handover, withdrawn_on)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17)
                ON CONFLICT (signal_id) DO UPDATE SET
                    amount = EXCLUDED.amount, arrears_since = EXCLUDED.arrears_since, signal_date = EXCLUDED.signal_date,
                    crisis = EXCLUDED.crisis, closed_on = EXCLUDED.closed_on, withdrawn = EXCLUDED.withdrawn,
                    reported_open = EXCLUDED.reported_open, sealed_contact = EXCLUDED.sealed_contact,
-                   person_key = EXCLUDED.person_key, warm_handover = EXCLUDED.warm_handover, updated_at = now()""",
+                   person_key = EXCLUDED.person_key, warm_handover = EXCLUDED.warm_handover,
+                   withdrawn_on = EXCLUDED.withdrawn_on, updated_at = now()""",
             signal.signal_id, household_key, municipality_code, signal.partner_id, signal.report_id,
             signal.category.value, signal.amount, signal.arrears_since, signal.signal_date, signal.crisis,
             signal.closed_on, signal.withdrawn, signal.reported_open, contact.model_dump_json(),
-            signal.person_key, signal.warm_handover,
+            signal.person_key, signal.warm_handover, signal.withdrawn_on,
         )
 
     async def save_closure(self, household_key: str, episode_id: uuid.UUID, closed_on: date) -> date:
@@ -157,5 +158,5 @@ def _signal(row: asyncpg.Record) -> Signal:
     return Signal(signal_id=row["signal_id"], partner_id=row["partner_id"], report_id=row["report_id"],
                   category=Category(row["category"]), amount=row["amount"], arrears_since=row["arrears_since"],
                   signal_date=row["signal_date"], crisis=row["crisis"], closed_on=row["closed_on"],
-                  withdrawn=row["withdrawn"], reported_open=row["reported_open"], person_key=row["person_key"],
-                  warm_handover=row["warm_handover"])
+                  withdrawn=row["withdrawn"], withdrawn_on=row["withdrawn_on"], reported_open=row["reported_open"],
+                  person_key=row["person_key"], warm_handover=row["warm_handover"])

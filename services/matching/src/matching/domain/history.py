@@ -52,7 +52,8 @@ def _decision_lines(decision: DecisionRecord) -> list[str]:
     lines.append("    signals:")
     for s in inputs.get("signals", []):
         state = (" crisis" if s["crisis"] else "") + (f" resolved {s['closed_on']}" if s["closed_on"] else "") + \
-                (" withdrawn" if s["withdrawn"] else "")
+                (" withdrawn" if s["withdrawn"] else "") + \
+                (f" {s['withdrawn_on']}" if s["withdrawn"] and s.get("withdrawn_on") else "")
         lines.append(f"      {s['signal_date']}  {s['partner_id']} ({s['category']}), in arrears since"
                      f" {s['arrears_since']}, EUR {s['amount']}{state}"
                      f"  -> {assessed.get(s['signal_id'], {}).get('status', '?')}"

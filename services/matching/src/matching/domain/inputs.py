@@ -36,6 +36,7 @@ def signal_inputs(signals: Mapping[uuid.UUID, Signal]) -> list[dict[str, Any]]:
          "category": s.category.value, "amount": str(s.amount) if s.amount is not None else None,
          "arrears_since": s.arrears_since.isoformat(), "signal_date": s.signal_date.isoformat(),
          "crisis": s.crisis, "closed_on": s.closed_on.isoformat() if s.closed_on else None,
-         "withdrawn": s.withdrawn, "reported_open": s.reported_open}
+         "withdrawn": s.withdrawn, "withdrawn_on": s.withdrawn_on.isoformat() if s.withdrawn_on else None,
+         "reported_open": s.reported_open}
         for s in sorted(signals.values(), key=sort_key)
     ]

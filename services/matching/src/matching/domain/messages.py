@@ -1,5 +1,5 @@
 """The events matching publishes (`HouseholdAtRisk`, `HouseholdRiskEscalated`, `SignalsJoinedCase`,
-`SignalNotPickedUp`), built from the domain's decisions."""
+`CaseBasisChanged`, `SignalNotPickedUp`), built from the domain's decisions."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from vroeg_contracts.events import (
+    CaseBasisChanged,
     HouseholdAtRisk,
     HouseholdRiskEscalated,
     OutreachAction,
     SignalNotPickedUp,
+    SignalEnd,
     SignalRef,
     SignalsJoinedCase,
 )
 from vroeg_contracts.privacy import SealedContact
 
-from .decisions import CaseEscalated, CaseNeeded, Decision, NotPickedUp, SignalsJoined
+from .decisions import CaseEscalated, CaseNeeded, Decision, NotPickedUp, SignalsEnded, SignalsJoined
 from .model import Signal, sort_key
 from .policy import Policy
 
@@ -26,7 +28,7 @@ from .policy import Policy
 class Outgoing:
     """An event to publish, and what the decision log keeps about it."""
 
-    payload: HouseholdAtRisk | HouseholdRiskEscalated | SignalsJoinedCase | SignalNotPickedUp
+    payload: HouseholdAtRisk | HouseholdRiskEscalated | SignalsJoinedCase | CaseBasisChanged | SignalNotPickedUp
     rule: str
     episode_id: uuid.UUID | None = None
     signal_id: uuid.UUID | None = None
@@ -49,6 +51,17 @@ def outgoing(decision: Decision, decision_id: uuid.UUID, signals: Mapping[uuid.U
         return Outgoing(SignalsJoinedCase(
             decision_id=decision_id, episode_id=decision.episode_id, rule=decision.rule,
             signals=_refs(decision.signal_ids, signals), matched_on=decision.on),
+            decision.rule, episode_id=decision.episode_id)
+    if isinstance(decision, SignalsEnded):
+        # `decided_on` is the latest date among the reports that ended the signals, not the day
+        # matching heard of them: like `matched_on`, it dates the decision by what partners reported.
+        ended = [SignalEnd(signal_id=e.signal_id, partner_id=signals[e.signal_id].partner_id,
+                           report_id=signals[e.signal_id].report_id, ended=e.ending.value, on=e.on)
+                 for e in decision.ended]
+        return Outgoing(CaseBasisChanged(
+            decision_id=decision_id, episode_id=decision.episode_id, ended=ended, remaining=decision.remaining,
+            closes_with=decision.closes_with.value if decision.closes_with else None,  # type: ignore[arg-type]
+            decided_on=decision.on),
             decision.rule, episode_id=decision.episode_id)
     episode = decision.episode
     common = {"decision_id": decision_id, "episode_id": decision.episode_id, "intensity": episode.intensity,

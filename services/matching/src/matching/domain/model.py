@@ -27,6 +27,13 @@ def more_intense(first: Intensity, second: Intensity) -> Intensity:
     return first if RANK[first] >= RANK[second] else second
 
 
+class Ending(StrEnum):
+    """How a signal ended before its window did: the contract's `SignalEnd.ended`."""
+
+    WITHDRAWN = "withdrawn"  # sent in error
+    RESOLVED = "resolved"  # paid or arranged
+
+
 class SignalStatus(StrEnum):
     """DDAS `EnumSignaalstatus`, plus the statuses of signals that became part of a case."""
 
@@ -50,6 +57,7 @@ class Signal:
     crisis: bool
     closed_on: date | None = None  # resolved (paid or arranged) on this date
     withdrawn: bool = False
+    withdrawn_on: date | None = None  # the withdrawal's date (None for signals stored before it was kept)
     # False while only a resolve or withdrawal is known: the report that opened it is still on its way.
     reported_open: bool = True
     # Carried to outreach, not used in the assessment.
@@ -80,9 +88,26 @@ class Signal:
         if not self.reported_open:
             merged = replace(merged, signal_date=min(self.signal_date, signal_date))
         if status is ReportStatus.WITHDRAWN:
-            return replace(merged, withdrawn=True)
+            withdrawn_on = signal_date if self.withdrawn_on is None else min(self.withdrawn_on, signal_date)
+            return replace(merged, withdrawn=True, withdrawn_on=withdrawn_on)
         closed = signal_date if self.closed_on is None else min(self.closed_on, signal_date)
         return replace(merged, closed_on=closed)
+
+    @property
+    def ending(self) -> Ending | None:
+        """How the signal ended, None while it is open. A withdrawal outranks a resolve: a signal
+        sent in error was never a signal, whatever else its partner said about it."""
+        if self.withdrawn:
+            return Ending.WITHDRAWN
+        return Ending.RESOLVED if self.closed_on is not None else None
+
+    @property
+    def ended_on(self) -> date | None:
+        """The date of the report that ended it (the signal date for a withdrawal stored before its
+        date was kept)."""
+        if self.withdrawn:
+            return self.withdrawn_on or self.signal_date
+        return self.closed_on
 
     @property
     def days_in_arrears(self) -> int:
@@ -112,7 +137,9 @@ def sort_key(signal: Signal) -> tuple[date, str, str]:
 
 @dataclass(frozen=True)
 class CaseClosure:
-    """Outreach closed a case (`CaseClosed`): the signals matching announced for it, and the day."""
+    """A case that closed: outreach closed it (`CaseClosed`), or matching ended it because it rested
+    on no open signal any more (ADR 0015). The signals matching announced for it, and the first day
+    it no longer stands."""
 
     signal_ids: frozenset[uuid.UUID]
     closed_on: date
@@ -171,6 +198,7 @@ class Assessment:
     statuses: dict[uuid.UUID, SignalStatus]
     reasons: dict[uuid.UUID, str]
     signals: Mapping[uuid.UUID, Signal]
+    policy: Policy
 
     def picked_up(self, episode: Episode) -> list[uuid.UUID]:
         """The episode's signals that a case rests on (repeats join a case but are not picked up)."""
@@ -182,7 +210,7 @@ def assess(signals: Mapping[uuid.UUID, Signal], policy: Policy, closures: Iterab
     replay = _Replay(signals, policy, tuple(closures))
     for signal in sorted(signals.values(), key=sort_key):
         replay.take(signal)
-    return Assessment(replay.episodes, replay.statuses, replay.reasons, signals)
+    return Assessment(replay.episodes, replay.statuses, replay.reasons, signals, policy)
 
 
 def intensity_of(signals: Iterable[Signal]) -> Intensity:

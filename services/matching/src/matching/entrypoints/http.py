@@ -21,7 +21,8 @@ from ..handlers.history import read_history
 class DecisionOut(BaseModel):
     decision_id: uuid.UUID
     decided_at: datetime
-    outcome: str  # HouseholdAtRisk, HouseholdRiskEscalated, SignalsJoinedCase, SignalNotPickedUp or NothingToDo
+    # HouseholdAtRisk, HouseholdRiskEscalated, SignalsJoinedCase, CaseBasisChanged, SignalNotPickedUp or NothingToDo
+    outcome: str
     rule: str  # the rule that fired, in words
     policy_version: str | None  # the policy that made it; None if taken before versions were recorded
     episode_id: uuid.UUID | None

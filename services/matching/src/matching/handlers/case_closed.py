@@ -1,6 +1,8 @@
 """Outreach closed a case (`CaseClosed`): remember the day, which ends the case and starts repeat
-suppression, and decide on the household again. Outreach's case-events topic also carries letters,
-calls and visits: they change nothing here and are skipped (claimed in the inbox all the same)."""
+suppression, and decide on the household again. Outreach's close of a case matching ended itself
+(ADR 0015) is stored and changes nothing: that case ended with its signals. Outreach's case-events
+topic also carries letters, calls and visits: they change nothing here and are skipped (claimed in
+the inbox all the same)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.policy_book import PolicyBook
 from ..adapters.repository import HouseholdRepository
+from ..domain.decisions import ended_by_matching
 from .deciding import decide_and_announce, in_one_batch, no_spans
 
 log = structlog.get_logger(__name__)
@@ -53,8 +56,11 @@ async def note_case_closed(uow: UnitOfWork, repo: HouseholdRepository, envelope:
                                         event.closed_at.astimezone(AMSTERDAM).date())
     household.closed[event.case_id] = closed_on
     trigger = {"case_closed": str(event.case_id), "closed_on": closed_on.isoformat()}
+    # Outreach closes a case matching ended on receipt of the end (ADR 0015): nothing changes.
+    ended = ended_by_matching(household.announced, event.case_id)
+    why = f"; matching had ended it on {ended[0]} ({ended[1]})" if ended else ""
     outcomes = await decide_and_announce(
         uow, repo, envelope, household, policy, trigger,
-        lambda _: f"nothing new to announce: case {event.case_id} closed by outreach on {closed_on}")
+        lambda _: f"nothing new to announce: case {event.case_id} closed by outreach on {closed_on}{why}")
     log.info("case_closed_noted", event_id=str(envelope.event_id), outcomes=outcomes)
     return outcomes
