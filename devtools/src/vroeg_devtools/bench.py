@@ -8,9 +8,15 @@
 3. Latency: reports at a steady rate (default 500/s); per report, the time from sending it to
    reading its decision.
 4. Peak resident memory of each service process.
+5. The whole chain (issue 23): all four services run, so every HouseholdAtRisk also opens a case in
+   outreach, whose schedule writes the first letter (a PDF on disk) and publishes LetterSent. The
+   throughput phase also times the first report in to the last LetterSent out (`chain_s`,
+   `letters_per_s`), and a second steady phase at a rate the letter stage holds (`--letter-rate`,
+   default 25 reports/s, so about 20 letters/s, which this 2-core machine holds while shared) gives
+   p50/p99 from a report to its LetterSent.
 
-The last line printed is one JSON object. Only intake and matching run: they are the path from report
-to decision that the numbers describe.
+The last line printed is one JSON object. Consent runs but gets no work (no one asks to share data).
+The letters are written under the run's state directory and deleted at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -38,6 +45,7 @@ from .synthetic import MUNICIPALITIES, PARTNERS
 
 BASELINE_TOPIC = "vroeg.bench.baseline.v1"
 DECISION_TYPES = {"HouseholdAtRisk", "SignalNotPickedUp"}
+LETTER_TYPES = {"LetterSent"}
 
 
 def reports(count: int, run: str, seed: int, postcode_letters: str = "AB") -> list[tuple[str, bytes, str]]:
@@ -65,6 +73,19 @@ def reports(count: int, run: str, seed: int, postcode_letters: str = "AB") -> li
                            "city": "Ouderkerk aan de Amstel", "phone": f"+3161{i % 10_000_000:07d}"}}
         out.append((partner, json.dumps(body).encode(), report_id))
     return out
+
+
+async def _send_at_rate(producer: AIOKafkaProducer, payloads: list[tuple[str, bytes, str]], rate: float,
+                        sent_at: dict[str, float], key_of: Callable[[str, str], str]) -> None:
+    """Send the payloads at `rate` a second, noting when each was sent under `key_of(partner, report_id)`."""
+    start = time.perf_counter()
+    for index, (partner, payload, report_id) in enumerate(payloads):
+        delay = start + index / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        sent_at[key_of(partner, report_id)] = time.perf_counter()
+        await producer.send(topics.partner_reports(partner), payload, key=report_id.encode())
+    await producer.flush()
 
 
 async def _producer() -> AIOKafkaProducer:
@@ -100,7 +121,7 @@ async def baseline(payloads: list[tuple[str, bytes, str]]) -> float:
 
 
 async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=None, stalled: float = 120,  # type: ignore[no-untyped-def]
-                           ours=None) -> float:
+                           ours=None, types: set[str] = DECISION_TYPES) -> float:
     """Read decisions until `want` of them (of `ours` correlation ids, if given) were seen; give up
     when none came for `stalled` seconds (a report that never gets a decision, say)."""
     seen = 0
@@ -114,7 +135,7 @@ async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=No
         for records in batch.values():
             for record in records:
                 envelope = json.loads(record.value)
-                if envelope["event_type"] in DECISION_TYPES and (ours is None or envelope["correlation_id"] in ours):
+                if envelope["event_type"] in types and (ours is None or envelope["correlation_id"] in ours):
                     seen += 1
                     if on_decision:
                         on_decision(envelope, now)
@@ -143,6 +164,139 @@ async def throughput(payloads: list[tuple[str, bytes, str]], *,
         await consumer.stop()
 
 
+async def chain_throughput(payloads: list[tuple[str, bytes, str]]) -> tuple[float, float, float, int]:
+    """The whole chain at full speed: (reports/s to the last decision, as `throughput`; seconds from
+    the first report sent to the last LetterSent read; letters per second over that time; letters).
+    Every HouseholdAtRisk among this run's decisions must be followed by one LetterSent."""
+    decisions = await bus.reader_at_end(topics.MATCHING_DECISIONS, fetch_max_bytes=52_428_800)
+    letters = await bus.reader_at_end(topics.OUTREACH_CASE_EVENTS, fetch_max_bytes=52_428_800)
+    producer = await _producer()
+    ours = {str(correlation_id_of(p, rid)) for p, _, rid in payloads}
+    at_risk: set[str] = set()
+    try:
+        started = time.perf_counter()
+        futures = [await producer.send(topics.partner_reports(p), payload, key=rid.encode()) for p, payload, rid in payloads]
+        await asyncio.gather(*futures)
+        print(f"  sent {len(payloads)} reports in {time.perf_counter() - started:.1f} s; waiting for decisions and letters ...",
+              flush=True)
+
+        def on_decision(envelope: dict, _now: float) -> None:
+            if envelope["event_type"] == "HouseholdAtRisk":
+                at_risk.add(envelope["correlation_id"])
+
+        count = _LetterCount()
+        letters_task = asyncio.create_task(_count_letters(letters, ours, count))
+        decided = await _count_decisions(decisions, len(payloads), on_decision, ours=ours)
+        print(f"  decisions: {len(payloads) / (decided - started):.1f} reports/s; {len(at_risk)} households at risk; "
+              f"waiting for their letters ...", flush=True)
+        lettered = await _wait_letters(letters_task, count, at_risk)
+        seconds = lettered - started
+        return len(payloads) / (decided - started), seconds, len(at_risk) / seconds, len(at_risk)
+    finally:
+        await producer.stop()
+        await decisions.stop()
+        await letters.stop()
+
+
+class _LetterCount:
+    """When each correlation id's LetterSent was read, filled by `_count_letters`."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, float] = {}
+        self.last = time.perf_counter()  # when the last one was read
+
+
+async def _count_letters(consumer: AIOKafkaConsumer, ours: set[str] | dict[str, str], count: _LetterCount) -> None:
+    """Read LetterSent events of `ours` into `count` until cancelled."""
+    while True:
+        batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
+        now = time.perf_counter()
+        for records in batch.values():
+            for record in records:
+                envelope = json.loads(record.value)
+                if envelope["event_type"] in LETTER_TYPES and envelope["correlation_id"] in ours:
+                    count.seen.setdefault(envelope["correlation_id"], now)
+                    count.last = now
+
+
+async def _wait_letters(task: asyncio.Task, count: _LetterCount, want: set[str], stalled: float = 120) -> float:  # type: ignore[type-arg]
+    """Wait until every correlation id in `want` had its LetterSent; the time the last was read."""
+    try:
+        while not want <= count.seen.keys():
+            if task.done():
+                task.result()  # raises what the reader raised
+            if time.perf_counter() - count.last > stalled:
+                raise TimeoutError(f"only {len(want & count.seen.keys())} of {len(want)} letters, "
+                                   f"and none for {stalled:.0f} s")
+            await asyncio.sleep(0.2)
+        return max((count.seen[c] for c in want), default=time.perf_counter())
+    finally:
+        task.cancel()
+
+
+async def _drain_letters(payloads: list[tuple[str, bytes, str]]) -> None:
+    """Wait until every HouseholdAtRisk of `payloads` had its LetterSent (the phase before, so the
+    letter phase does not queue behind its letters). Both topics are read from the start."""
+    ours = {str(correlation_id_of(p, rid)) for p, _, rid in payloads}
+    at_risk: set[str] = set()
+
+    def on_decision(envelope: dict, _now: float) -> None:
+        if envelope["event_type"] == "HouseholdAtRisk":
+            at_risk.add(envelope["correlation_id"])
+
+    decisions = await _consumer(topics.MATCHING_DECISIONS)
+    letters = await _consumer(topics.OUTREACH_CASE_EVENTS)
+    try:
+        await _count_decisions(decisions, len(ours), on_decision, ours=ours)
+        count = _LetterCount()
+        await _wait_letters(asyncio.create_task(_count_letters(letters, at_risk, count)), count, at_risk)
+    finally:
+        await decisions.stop()
+        await letters.stop()
+
+
+async def letter_latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float, int]:
+    """p50 and p99 in ms from sending a report to reading its LetterSent, at a steady rate, and how
+    many letters that is (reports below the threshold get none)."""
+    decisions = await bus.reader_at_end(topics.MATCHING_DECISIONS, fetch_max_bytes=52_428_800)
+    letters = await bus.reader_at_end(topics.OUTREACH_CASE_EVENTS, fetch_max_bytes=52_428_800)
+    producer = await _producer()
+    sent_at: dict[str, float] = {}
+    by_correlation = {str(correlation_id_of(p, rid)): rid for p, _, rid in payloads}
+    at_risk: set[str] = set()
+    phase_start = time.perf_counter()
+
+    async def send() -> None:
+        await _send_at_rate(producer, payloads, rate, sent_at, lambda partner, report_id: str(
+            correlation_id_of(partner, report_id)))
+
+    def on_decision(envelope: dict, _now: float) -> None:
+        if envelope["event_type"] == "HouseholdAtRisk":
+            at_risk.add(envelope["correlation_id"])
+
+    try:
+        count = _LetterCount()
+        letters_task = asyncio.create_task(_count_letters(letters, by_correlation, count))
+        sender = asyncio.create_task(send())
+        await _count_decisions(decisions, len(payloads), on_decision, ours=by_correlation)
+        await sender
+        await _wait_letters(letters_task, count, at_risk)
+        seen = count.seen
+    finally:
+        await producer.stop()
+        await decisions.stop()
+        await letters.stop()
+    latencies = [(sent_at[c] - phase_start, (seen[c] - sent_at[c]) * 1000) for c in at_risk]
+    windows: dict[int, list[float]] = {}
+    for sent, ms in latencies:
+        windows.setdefault(int(sent // 5) * 5, []).append(ms)
+    for start, values in sorted(windows.items()):
+        p50, p99 = _percentiles(values)
+        print(f"  sent {start:3d}-{start + 5:3d} s: {len(values):5d} letters, p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
+    p50, p99 = _percentiles([ms for _, ms in latencies])
+    return p50, p99, len(latencies)
+
+
 async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float]:
     """p50 and p99 in ms from sending a report to reading its decision, at a steady rate."""
     # From the end: reading the throughput phase's decisions first would be timed as latency.
@@ -160,14 +314,7 @@ async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[
             latencies.append((sent - phase_start, (now - sent) * 1000))
 
     async def send() -> None:
-        start = time.perf_counter()
-        for index, (partner, payload, report_id) in enumerate(payloads):
-            delay = start + index / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            sent_at[report_id] = time.perf_counter()
-            await producer.send(topics.partner_reports(partner), payload, key=report_id.encode())
-        await producer.flush()
+        await _send_at_rate(producer, payloads, rate, sent_at, lambda _partner, report_id: report_id)
 
     try:
         sender = asyncio.create_task(send())
@@ -212,23 +359,40 @@ async def run(args: argparse.Namespace) -> dict:
     finally:
         bench_floor.stop_hops(hops)
     print(f"  floor: {floor_rate:.1f} reports/s", flush=True)
-    stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": args.log_level})
-    stack.start(("intake", "matching"))
+    letters_dir = Path(os.environ.get("VROEG_STATE_DIR", ".vroeg")) / "bench-letters"
+    stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": args.log_level,
+                       "OUTREACH_LETTERS_DIR": str(letters_dir),
+                       # Three schedule workers write letters side by side (one is the default).
+                       "OUTREACH_SCHEDULE_WORKERS": "3"})
+    stack.start(("intake", "matching", "outreach", "consent"))
     try:
-        print(f"pipeline: {len(payloads)} reports through intake and matching ...", flush=True)
-        pipeline_rate = await throughput(payloads)
-        print(f"  pipeline: {pipeline_rate:.1f} reports/s; baseline {baseline_rate:.1f} msgs/s", flush=True)
+        print(f"pipeline: {len(payloads)} reports through intake, matching and outreach (letters) ...", flush=True)
+        pipeline_rate, chain_s, letters_rate, letter_count = await chain_throughput(payloads)
+        print(f"  pipeline: {pipeline_rate:.1f} reports/s to the decisions; baseline {baseline_rate:.1f} msgs/s", flush=True)
+        print(f"  chain: {letter_count} letters, last LetterSent {chain_s:.1f} s after the first report; "
+              f"{letters_rate:.1f} letters/s", flush=True)
         steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1, postcode_letters="CD")
         print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
         p50, p99 = await latency(steady, args.rate)
+        # The letters of that phase are written meanwhile; the letter phase starts once they all are.
+        letter_steady = reports(int(args.letter_rate * args.steady_seconds), run_id + "l", args.seed + 3,
+                                postcode_letters="EF")
+        print(f"letter latency: {len(letter_steady)} reports at {args.letter_rate:.0f}/s, report to LetterSent ...",
+              flush=True)
+        await _drain_letters(steady)
+        letter_p50, letter_p99, letters_timed = await letter_latency(letter_steady, args.letter_rate)
         rss = {name: peak_rss_mb(service.process.pid) for name, service in stack.services.items() if service.process}
     finally:
         stack.stop()
+        shutil.rmtree(letters_dir, ignore_errors=True)
     return {"reports": len(payloads), "pipeline_reports_per_s": round(pipeline_rate, 1),
             "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
-            "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count()}
+            "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count(),
+            "letters": letter_count, "letters_per_s": round(letters_rate, 1), "chain_s": round(chain_s, 1),
+            "letter_p50_ms": round(letter_p50, 1), "letter_p99_ms": round(letter_p99, 1),
+            "letter_steady_rate_per_s": args.letter_rate, "letters_timed": letters_timed}
 
 
 def main() -> None:
@@ -236,6 +400,8 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--steady-seconds", type=float, default=30.0)
+    # Reports per second for the report -> LetterSent latency; four in five get a letter.
+    parser.add_argument("--letter-rate", type=float, default=25.0)
     parser.add_argument("--seed", type=int, default=8)
     # The services' own default is INFO: one line per report in matching, 10 to 18 % more of its CPU
     # (docs/performance.md). WARNING measures the pipeline without that; the JSON says which.

@@ -53,6 +53,19 @@ class UnitOfWork:
         """The ids among `message_ids` that `consumer` has not seen before, claimed in one round trip."""
         return await inbox.claim_many(self.conn, consumer, message_ids)
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part of the unit that may fail on its own: on an error its statements are rolled back
+        to a savepoint and its emitted events dropped, the error goes to the caller, and the rest of
+        the unit carries on (a batch in which one step fails, say)."""
+        emitted = len(self.emitted)
+        try:
+            async with self.conn.transaction():  # nested in the unit's transaction: a savepoint
+                yield
+        except BaseException:
+            del self.emitted[emitted:]
+            raise
+
     async def flush(self) -> None:
         """Write what was emitted so far to the outbox, in one statement. Closing the unit does this."""
         messages, self.emitted = self.emitted, []

@@ -31,6 +31,10 @@ class OutreachSettings(BaseSettings):
     referrals_dir: Path = Path(".vroeg/referrals")
     staff_file: Path = SERVICE_DIR / "config" / "staff.toml"
     schedule_poll_seconds: float = 0.5
+    # Schedule loops side by side, each with a connection while it works. One by default: a case with
+    # a letter and another step due at once can make two workers wait on each other, and PostgreSQL
+    # then fails one step, which is postponed (the bench runs three).
+    schedule_workers: int = Field(default=1, ge=1)
     # Data that led to no help is deleted this long after the case's last event (the design's rule).
     retention: timedelta = timedelta(days=180)
     retention_sweep_seconds: float = 3600.0

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
-from outreach.adapters.letters import LetterSignal, LetterWriter, dutch_duration, to_pdf
+from outreach.adapters.letter_pdf import letter_pdf
+from outreach.adapters.letters import DEJAVU, LetterSignal, LetterWriter, dutch_duration, fpdf2_pdf, to_pdf
 from outreach.config import OutreachSettings
 from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import ContactDetails
@@ -137,3 +138,31 @@ def test_amstelveens_letters_have_their_own_sender_signature_and_wording(kind):
 def test_ymere_has_a_display_name_in_both_municipalities():
     for writer in WRITERS.values():
         assert writer.partner_name("ymere") == "woningcorporatie Ymere"
+
+
+def _text_of(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_the_prepared_writer_lays_out_the_same_letter_as_fpdf2():
+    # Issue 23: letters are written with fonts prepared once (letter_pdf.py); fpdf2 is the fallback.
+    text = WRITER.render_text("first_letter", contact=RESIDENT, signals=SIGNALS, sent_on=date(2025, 3, 3),
+                              reference="AB12CD34", next_step="call")
+    fast = to_pdf(text, title="Brief AB12CD34")
+    slow = fpdf2_pdf(text, title="Brief AB12CD34")
+    assert fast.startswith(b"%PDF-") and _text_of(fast) == _text_of(slow)
+    assert len(PdfReader(io.BytesIO(fast)).pages) == len(PdfReader(io.BytesIO(slow)).pages)
+    assert PdfReader(io.BytesIO(fast)).metadata.title == "Brief AB12CD34"
+
+
+def test_a_name_outside_the_prepared_characters_takes_the_fpdf2_path():
+    resident = RESIDENT.model_copy(update={"surname": "Ковальчук"})  # Cyrillic: not in the prepared subset
+    text = WRITER.render_text("first_letter", contact=resident, signals=SIGNALS, sent_on=date(2025, 3, 3),
+                              reference="AB12CD34", next_step="call")
+    assert letter_pdf(DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf").render(text, title="x") is None
+    assert "Ковальчук" in _text_of(to_pdf(text, title="Brief"))
+
+
+def test_a_word_longer_than_a_line_is_broken_and_kept_whole_in_the_text():
+    word = "x" * 200
+    assert word in _text_of(to_pdf(f"## Kop\n\n{word}\n", title="Brief")).replace(" ", "")

@@ -15,6 +15,7 @@ from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import ContactDetails
 
 from ..domain.names import full_name, surname_with_prefix
+from .letter_pdf import letter_pdf
 from .municipalities import PROFILE_FILE, profile_of, read_settings
 
 # Plain Dutch names of what each category is, for the letter.
@@ -103,7 +104,28 @@ class LetterWriter:
 
 
 def to_pdf(text: str, *, title: str) -> bytes:
-    """Lay the letter's text out on A4. `## ` lines become headings."""
+    """Lay the letter's text out on A4. `## ` lines become headings.
+
+    The prepared writer when it can (`prepared_pdf`, about a millisecond), else fpdf2 (100 to 200 ms
+    of CPU: callers on the event loop run that in a thread, see `handlers/send_letter.py`)."""
+    return prepared_pdf(text, title=title) or fpdf2_pdf(text, title=title)
+
+
+def prepared_pdf(text: str, *, title: str) -> bytes | None:
+    """The letter from fonts subset and made into PDF objects once per process (letter_pdf.py); None
+    when the text has a character outside them, or DejaVu is not installed."""
+    if not (DEJAVU / "DejaVuSans.ttf").exists() or not (DEJAVU / "DejaVuSans-Bold.ttf").exists():
+        return None
+    return letter_pdf(DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf").render(text, title=title)
+
+
+def prepare_fonts() -> None:
+    """Prepare the fonts now (a second or so of CPU) rather than in the first letter."""
+    prepared_pdf("", title="")
+
+
+def fpdf2_pdf(text: str, *, title: str) -> bytes:
+    """The general path: any character the fonts have, or the core font without DejaVu."""
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_margins(25, 20, 25)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -23,6 +24,20 @@ def _case(row: asyncpg.Record) -> Case:
     return Case(row["case_id"], row["household_key"], row["municipality_code"], row["correlation_id"],
                 row["intensity"], row["action"], row["status"], ContactDetails.model_validate_json(row["contact"]),
                 row["has_phone"], row["outcome"], row["opened_at"], json.loads(row["trace_context"]))
+
+
+@dataclass(frozen=True)
+class SentLetter:
+    """A letter sent, as `record_letter(s)` stores it."""
+
+    letter_id: uuid.UUID
+    case_id: uuid.UUID
+    kind: str
+    sent_at: datetime
+    delivered_to: str
+    attempted_on: date
+    day_part: str | None
+    registered_by: str
 
 
 class CaseRepository:
@@ -50,6 +65,12 @@ class CaseRepository:
     async def case_for_update(self, case_id: uuid.UUID) -> Case | None:
         row = await self.conn.fetchrow("SELECT * FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
         return _case(row) if row else None
+
+    async def cases_for_update(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, Case]:
+        """Several cases, locked in the order of their ids (as one-by-one work locks them)."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM cases WHERE case_id = ANY($1::uuid[]) ORDER BY case_id FOR UPDATE", case_ids)
+        return {row["case_id"]: _case(row) for row in rows}
 
     async def update_case(self, case_id: uuid.UUID, *, intensity: str, action: str, rule: str,
                           contact: ContactDetails) -> None:
@@ -97,6 +118,16 @@ class CaseRepository:
             "SELECT * FROM case_signals WHERE case_id = $1 AND (NOT $2::boolean OR ended IS NULL)"
             " ORDER BY signal_date, partner_id", case_id, open_only)
         return [dict(r) for r in rows]
+
+    async def signals_of(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+        """The signals of several cases, each case's in the order of `signals`."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM case_signals WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, signal_date, partner_id",
+            case_ids)
+        found: dict[uuid.UUID, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
+        for row in rows:
+            found[row["case_id"]].append(dict(row))
+        return found
 
     async def end_signals(self, case_id: uuid.UUID, ends: list[SignalEnd]) -> list[SignalEnd]:
         """Mark the case's signals as ended, how and on which day; returns the ends that were new. A
@@ -158,6 +189,41 @@ class CaseRepository:
             " ON CONFLICT DO NOTHING",
             letter_id, case_id, kind, sent_at, delivered_to,
         )
+
+    async def record_letter(self, letter_id: uuid.UUID, case_id: uuid.UUID, kind: str, sent_at: datetime,
+                            delivered_to: str, *, attempted_on: date, day_part: str | None, registered_by: str) -> None:
+        """A letter sent, in one round trip: the letter, its DDAS contact attempt (kind Brief, the
+        letter's id as the attempt's) and its timeline entry, as `add_letter`, `add_contact_attempt`
+        and `add_timeline` would write them."""
+        await self.conn.execute(
+            """WITH letter AS (
+                   INSERT INTO letters (letter_id, case_id, kind, sent_at, delivered_to) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT DO NOTHING),
+               attempt AS (
+                   INSERT INTO contact_attempts (attempt_id, case_id, kind, reached, attempted_on, day_part, registered_by)
+                   VALUES ($1, $2, 'Brief', false, $6, $7, $8) ON CONFLICT DO NOTHING)
+               INSERT INTO case_timeline (case_id, kind, detail, occurred_at) VALUES ($2, 'letter_sent', $9::jsonb, $4)""",
+            letter_id, case_id, kind, sent_at, delivered_to, attempted_on, day_part, registered_by,
+            json.dumps({"letter_kind": kind}))
+
+    async def record_letters(self, letters: list[SentLetter]) -> None:
+        """`record_letter` for several letters, in one round trip."""
+        await self.conn.execute(
+            """WITH l AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[],
+                                              $6::date[], $7::text[], $8::jsonb[])
+                          AS l(letter_id, case_id, kind, sent_at, delivered_to, attempted_on, day_part, detail)),
+               letter AS (
+                   INSERT INTO letters (letter_id, case_id, kind, sent_at, delivered_to)
+                   SELECT letter_id, case_id, kind, sent_at, delivered_to FROM l ON CONFLICT DO NOTHING),
+               attempt AS (
+                   INSERT INTO contact_attempts (attempt_id, case_id, kind, reached, attempted_on, day_part, registered_by)
+                   SELECT letter_id, case_id, 'Brief', false, attempted_on, day_part, $9 FROM l ON CONFLICT DO NOTHING)
+               INSERT INTO case_timeline (case_id, kind, detail, occurred_at)
+               SELECT case_id, 'letter_sent', detail, sent_at FROM l""",
+            [x.letter_id for x in letters], [x.case_id for x in letters], [x.kind for x in letters],
+            [x.sent_at for x in letters], [x.delivered_to for x in letters], [x.attempted_on for x in letters],
+            [x.day_part for x in letters], [json.dumps({"letter_kind": x.kind}) for x in letters],
+            letters[0].registered_by if letters else "")
 
     async def first_letter_id(self, case_id: uuid.UUID) -> uuid.UUID | None:
         return await self.conn.fetchval(

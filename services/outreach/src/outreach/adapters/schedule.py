@@ -63,6 +63,15 @@ class Schedule:
         )
         return bool(inserted)
 
+    async def plan_many(self, steps: list[tuple[uuid.UUID, Step, datetime, uuid.UUID, dict[str, str]]]) -> None:
+        """`plan` for several (case, step, due at, cause, trace context), in one round trip."""
+        await self.conn.execute(
+            """INSERT INTO schedule (task_id, case_id, step, due_at, cause_id, trace_context)
+               SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::jsonb[])
+               ON CONFLICT (case_id, step) WHERE done_at IS NULL AND cancelled_at IS NULL DO NOTHING""",
+            [uuid.uuid4() for _ in steps], [s[0] for s in steps], [s[1].value for s in steps], [s[2] for s in steps],
+            [s[3] for s in steps], [json.dumps(s[4]) for s in steps])
+
     async def reschedule(self, task_id: uuid.UUID, due_at: datetime) -> None:
         await self.conn.execute("UPDATE schedule SET due_at = $2 WHERE task_id = $1", task_id, due_at)
 
@@ -108,6 +117,16 @@ class Schedule:
         )
         return _task(row) if row else None
 
+    async def next_due_many(self, now: datetime, limit: int) -> list[DueTask]:
+        """Up to `limit` due steps, oldest first, locked for this transaction (SKIP LOCKED, as `next_due`)."""
+        rows = await self.conn.fetch(
+            f"""SELECT {_COLUMNS} FROM schedule
+                WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
+                ORDER BY due_at, task_id LIMIT $2 FOR UPDATE SKIP LOCKED""",
+            now, limit,
+        )
+        return [_task(row) for row in rows]
+
     async def postpone(self, task_id: uuid.UUID, due_at: datetime, error: str) -> None:
         await self.conn.execute(
             "UPDATE schedule SET due_at = $2, failures = failures + 1, last_error = $3 WHERE task_id = $1",
@@ -115,6 +134,9 @@ class Schedule:
 
     async def mark_done(self, task_id: uuid.UUID) -> None:
         await self.conn.execute("UPDATE schedule SET done_at = now() WHERE task_id = $1", task_id)
+
+    async def mark_done_many(self, task_ids: list[uuid.UUID]) -> None:
+        await self.conn.execute("UPDATE schedule SET done_at = now() WHERE task_id = ANY($1::uuid[])", task_ids)
 
     async def cancel(self, task_id: uuid.UUID) -> None:
         await self.conn.execute("UPDATE schedule SET cancelled_at = now() WHERE task_id = $1", task_id)

@@ -1,9 +1,9 @@
 """The schedule's steps, performed when they are due: a letter (`send_letter.py`), or a call or visit
 announced (on the team's worklist, and CallDue or VisitDue on the bus).
 
-The schedule loop (entrypoints/loops.py) takes one due step per unit of work and performs it; a step
-that fails is postponed with backoff in a unit of its own (its error kept on the row), so one broken
-case never holds up the others.
+The schedule loop (entrypoints/loops.py) takes a batch of due steps per unit of work and performs
+each in a savepoint of its own; a step that fails is rolled back to its savepoint and postponed with
+backoff (its error kept on the row), so one broken case never holds up the others.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from opentelemetry import trace
 
 from vroeg_contracts.events import CallDue, Event, VisitDue
 from vroeg_runtime.consuming import describe_error
-from vroeg_runtime.telemetry import annotate, continued
+from vroeg_runtime.telemetry import annotate, continued, current_traceparent
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.repository import CaseRepository
 from ..adapters.schedule import DueTask, Schedule
 from ..domain.calendar import AMSTERDAM
 from ..domain.case import Case
-from ..domain.plan import Step
+from ..domain.plan import ContactRules, Step
 from .case_events import case_envelope
 from .dependencies import OutreachDependencies
-from .send_letter import send_letter
+from .send_letter import Written, send_letter, write_letter
 from .switch_visits import rules_in_force
 
 log = structlog.get_logger(__name__)
@@ -40,11 +40,65 @@ async def next_due_step(uow: UnitOfWork, now: datetime) -> DueTask | None:
     return await Schedule(uow.conn).next_due(now)
 
 
+async def next_due_steps(uow: UnitOfWork, now: datetime, limit: int) -> list[DueTask]:
+    """Up to `limit` due steps, locked for this unit (another instance skips them)."""
+    return await Schedule(uow.conn).next_due_many(now, limit)
+
+
 async def perform_step(uow: UnitOfWork, task: DueTask, deps: OutreachDependencies) -> None:
     """Perform one due step. It joins the trace of whatever planned it (the report's, or a caseworker's)."""
     with continued(task.trace_context), _tracer.start_as_current_span(f"outreach {task.step.value}"):
         annotate(message_id=str(task.task_id))
         await _perform(uow, task, deps)
+
+
+LETTER_STEPS = (Step.FIRST_LETTER, Step.FOLLOW_UP_LETTER)
+
+
+async def send_letters(uow: UnitOfWork, tasks: list[DueTask], deps: OutreachDependencies) -> list[DueTask]:
+    """Perform a batch of letter steps with a handful of statements for all of them (issue 23): the
+    cases locked, their signals and the rules read at once; each letter written and delivered; then
+    the letters, attempts, timeline entries, next steps and done marks stored at once. A letter whose
+    writing fails, a closed case, or anything else unusual is left to the one-by-one path: those
+    tasks are returned. Call in a savepoint; if a statement fails, redo the whole batch one by one."""
+    cases, schedule = CaseRepository(uow.conn), Schedule(uow.conn)
+    ids = sorted({t.case_id for t in tasks})
+    found = await cases.cases_for_update(ids)
+    signals = await cases.signals_of(ids)
+    rules: dict[str, ContactRules] = {}
+    left: list[DueTask] = []
+    done: list[DueTask] = []
+    written: list[Written] = []
+    plans: list[tuple[uuid.UUID, Step, datetime, uuid.UUID, dict[str, str]]] = []
+    for task in tasks:
+        case = found.get(task.case_id)
+        if case is None or not case.is_open or case.municipality_code not in deps.writers:
+            left.append(task)
+            continue
+        if case.municipality_code not in rules:
+            rules[case.municipality_code] = await rules_in_force(uow, deps, case.municipality_code)
+        emitted = len(uow.emitted)
+        try:
+            with continued(task.trace_context), _tracer.start_as_current_span(f"outreach {task.step.value}"):
+                annotate(message_id=str(task.task_id))
+                letter = await write_letter(case, task, signals[case.case_id], deps, rules[case.municipality_code])
+                uow.emit(case_envelope(case, letter.sent, task.cause_id))
+                if letter.planned is not None:
+                    plans.append((case.case_id, letter.planned.step, letter.planned.due_at, letter.letter.letter_id,
+                                  current_traceparent()))
+        except Exception:  # noqa: BLE001 - the one-by-one path performs it again, and postpones it if it fails
+            del uow.emitted[emitted:]
+            left.append(task)
+            continue
+        written.append(letter)
+        done.append(task)
+    if written:
+        await cases.record_letters([w.letter for w in written])
+    if plans:
+        await schedule.plan_many(plans)
+    if done:
+        await schedule.mark_done_many([t.task_id for t in done])
+    return left
 
 
 async def postpone_step(uow: UnitOfWork, task: DueTask, error: Exception) -> None:
