@@ -6,6 +6,7 @@
 #   make unit     the fast tests only (no broker, no database)
 #   make bench    100,000 reports through the real pipeline against a raw-Kafka baseline (JSON last line)
 #   make workplace-bench   the workplace's page times with 10,000 open cases (JSON last line)
+#   make import-bench      a 1,000,000-row partner CSV through intake, matching and outreach: time and RSS (JSON last line)
 #   make up / down / status     the local platform for development (deploy/local/platform.mk)
 #   make partners ARGS="list"   onboard, disable or list partners on it (python -m intake partners)
 #   make venv     the Python environment (uv.lock) and the workplace's front-end packages (npm lock file)
@@ -18,7 +19,7 @@ WEB := services/outreach/web
 
 include deploy/local/platform.mk
 
-.PHONY: venv demo demo-down test unit bench workplace-bench keys partners
+.PHONY: venv demo demo-down test unit bench workplace-bench import-bench keys partners
 
 # uv locks the whole workspace once (uv.lock); `--frozen` installs exactly that.
 venv: .venv/.synced $(WEB)/node_modules/.package-lock.json
@@ -70,6 +71,11 @@ bench: venv
 # The workplace's page times with 10,000 open cases (docs/performance.md); a benchmark, not a test.
 workplace-bench: venv
 	@bash deploy/local/isolated.sh wbench 950 $(PYTHON) -m vroeg_devtools.workplace_bench $(WORKPLACE_BENCH_ARGS)
+
+# A partner CSV of 1,000,000 rows through intake, matching and outreach; time and RSS per process
+# (docs/performance.md). IMPORT_BENCH_ARGS="--rows 100000" for a shorter run.
+import-bench: venv
+	@bash deploy/local/isolated.sh ibench 960 $(PYTHON) -m vroeg_devtools.import_bench $(IMPORT_BENCH_ARGS)
 
 unit: venv
 	$(PYTHON) -m pytest -m "not platform" $(PYTEST_ARGS)
