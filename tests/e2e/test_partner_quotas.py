@@ -28,7 +28,7 @@ from vroeg_runtime.kafka_auth import kafka_password
 ROOT = Path(__file__).resolve().parents[2]
 SECURITY = ROOT / "deploy" / "security.toml"
 RECORD = b"x" * 100_000
-FLOOD = 80  # records of 100 kB: 8 MB, some 8 seconds' worth at the partners' 1 MiB/s
+FLOOD = 160  # records of 100 kB: 16 MB, some 16 seconds' worth at the partners' 1 MiB/s
 
 
 def _apply_quotas() -> ModuleType:
@@ -106,11 +106,11 @@ async def test_a_flooding_partner_is_throttled_while_another_and_the_services_ar
     topic, (flooder, bystander) = probes
     flooding = asyncio.create_task(_flood(flooder, topic))
     await asyncio.sleep(3)  # well into the flood: its rate is over the quota by now
-    assert not flooding.done(), "8 MB went through in 3 s: the partner was not throttled"
+    assert not flooding.done(), "16 MB went through in 3 s: the partner was not throttled"
     bystander_seconds = await _send_one(bystander, topic)
     flooder_seconds = await flooding
-    admin_seconds = await _flood(None, topic)  # the same 8 MB as the admin, who has the services' quota
-    print(f"\n8 MB as a partner: {flooder_seconds:.1f} s; as the admin: {admin_seconds:.1f} s;"
+    admin_seconds = await _flood(None, topic)  # the same 16 MB as the admin, who has the services' quota
+    print(f"\n16 MB as a partner: {flooder_seconds:.1f} s; as the admin: {admin_seconds:.1f} s;"
           f" one record as another partner during the flood: {bystander_seconds:.2f} s")
-    assert flooder_seconds > 4, flooder_seconds  # 8 MB at 1 MiB/s, give or take the quota's window
+    assert flooder_seconds > 8, flooder_seconds  # 16 MB at 1 MiB/s, give or take the quota's window
     assert bystander_seconds < 2 and admin_seconds < 4, (bystander_seconds, admin_seconds)
