@@ -14,6 +14,7 @@ it is disabled.
 
 import argparse
 import os
+import secrets
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -118,7 +119,7 @@ def revoke(principal: str) -> int:
     authenticates) and every ACL naming it (a connection still open is refused its next request).
     The number of ACLs deleted; running it again deletes nothing more and is no error."""
     from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
-                             ResourcePatternFilter, ResourceType, ScramMechanism, UserScramCredentialDeletion)
+                             ResourcePatternFilter, ResourceType, ScramMechanism, UserScramCredentialUpsertion)
 
     admin = admin_client()
     try:
@@ -128,7 +129,11 @@ def revoke(principal: str) -> int:
         failed = [error for _filter, _acls, error in results if error is not None and error.errno]
         if failed:
             raise RuntimeError(f"ACLs of {principal} not deleted: {failed}")
-        admin.alter_user_scram_credentials([UserScramCredentialDeletion(principal, ScramMechanism.SCRAM_SHA_512)])
+        # The credential is overwritten with a random password nobody knows, not deleted: in our runs a
+        # Kafka 4.1 broker restarted after a RemoveUserScramCredentialRecord refused every SCRAM login
+        # (services included), so a deletion would turn the next broker restart into an outage.
+        admin.alter_user_scram_credentials([UserScramCredentialUpsertion(
+            principal, ScramMechanism.SCRAM_SHA_512, secrets.token_urlsafe(32), iterations=SCRAM_ITERATIONS)])
         return sum(len(acls) for _filter, acls, _error in results)
     finally:
         admin.close()

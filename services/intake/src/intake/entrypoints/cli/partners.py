@@ -136,7 +136,7 @@ async def _disable(conn: asyncpg.Connection, deps: IntakeDependencies, partner_i
         disabled = await disable_partner(uow, partner_id, by=by)
     acls = await KafkaPlatform().revoke(partner_id)  # again too: running it twice mends a half-done disable
     what = "disabled" if disabled else f"was {_status(entry)}"
-    print(f"{partner_id}: {what}; its Kafka credential and {acls} ACLs deleted; its HTTP token is refused within"
+    print(f"{partner_id}: {what}; its Kafka password replaced by one nobody knows and {acls} ACLs deleted; its HTTP token is refused within"
           f" {deps.settings.partners_refresh_seconds:g} s. Its reports, rejections, feedback and topics stay.")
     if partner_id in _listed_in_topics_file():
         print(f"  note: {partner_id} is in deploy/topics.toml: remove it there too, or the next"
