@@ -107,18 +107,9 @@ class Schedule:
 
     # Performing
 
-    async def next_due(self, now: datetime) -> DueTask | None:
-        # SKIP LOCKED: two outreach instances never perform the same step.
-        row = await self.conn.fetchrow(
-            f"""SELECT {_COLUMNS} FROM schedule
-                WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
-                ORDER BY due_at, task_id LIMIT 1 FOR UPDATE SKIP LOCKED""",
-            now,
-        )
-        return _task(row) if row else None
-
     async def next_due_many(self, now: datetime, limit: int) -> list[DueTask]:
-        """Up to `limit` due steps, oldest first, locked for this transaction (SKIP LOCKED, as `next_due`)."""
+        """Up to `limit` due steps, oldest first, locked for this transaction (SKIP LOCKED: two outreach
+        instances or schedule workers never perform the same step)."""
         rows = await self.conn.fetch(
             f"""SELECT {_COLUMNS} FROM schedule
                 WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1

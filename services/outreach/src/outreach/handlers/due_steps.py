@@ -35,11 +35,6 @@ _tracer = trace.get_tracer(__name__)
 RETRY_FAILED_STEP = timedelta(seconds=30)  # doubled per failure, so a broken step does not spin
 
 
-async def next_due_step(uow: UnitOfWork, now: datetime) -> DueTask | None:
-    """The next step that is due, locked for this unit (another instance skips it), or None."""
-    return await Schedule(uow.conn).next_due(now)
-
-
 async def next_due_steps(uow: UnitOfWork, now: datetime, limit: int) -> list[DueTask]:
     """Up to `limit` due steps, locked for this unit (another instance skips them)."""
     return await Schedule(uow.conn).next_due_many(now, limit)
