@@ -170,6 +170,11 @@ T = TypeVar("T")
 Within = Callable[[int], AbstractContextManager[object]]
 
 
+def no_spans(_index: int) -> AbstractContextManager[object]:
+    """A `Within` that opens no span (a batch handler called outside a consumer, by a test say)."""
+    return contextlib.nullcontext()
+
+
 def position_of(delivery: Delivery, _item: object) -> str:
     """An inbox key from the record's position (topic:partition:offset): for records whose content a
     partner chooses, where an id in the record proves nothing."""

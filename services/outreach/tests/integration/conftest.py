@@ -86,31 +86,39 @@ PARTNERS = {Category.RENT: "eigen-haard", Category.WATER: "waternet"}
 NewCase = Callable[..., Awaitable[Envelope[HouseholdAtRisk]]]
 
 
-@pytest.fixture
-def new_case(outreach, outreach_pool, platform) -> NewCase:
-    """Open a case as matching's decision would, and (by default) send its first letter."""
-    public_key = KeyFolder(platform.keys_dir).outreach_public_key("dev-1")
+def at_risk(public_key: Any, *, phone: bool = True, action: OutreachAction = OutreachAction.LETTER_AND_CALL,
+            intensity: Intensity = Intensity.MULTIPLE, categories: tuple[Category, ...] = (Category.RENT, Category.WATER),
+            municipality_code: str = "0437") -> Envelope[HouseholdAtRisk]:
+    """Matching's decision that a (new) household is at risk, its contact sealed for outreach."""
+    contact = resident(len(categories), phone=phone)
+    today = today_in_amsterdam()
+    signals = [SignalRef(signal_id=uuid.uuid4(), partner_id=PARTNERS.get(c, "vgz"),
+                         report_id=f"it-{uuid.uuid4().hex[:10]}", category=c, signal_date=today - timedelta(days=2),
+                         arrears_since=today - timedelta(days=60), amount=Decimal("123.45"),
+                         crisis=intensity is Intensity.CRISIS) for c in categories]
+    decision = HouseholdAtRisk(decision_id=uuid.uuid4(), episode_id=uuid.uuid4(), intensity=intensity,
+                               action=action, rule="test", signals=signals, matched_on=today,
+                               window_start=today - timedelta(days=2), window_end=today + timedelta(days=88),
+                               contact=seal(contact, public_key, "dev-1"))
+    return Envelope.wrap(decision, producer="matching", municipality_code=municipality_code,
+                         household_key=f"hh-{uuid.uuid4().hex}", correlation_id=uuid.uuid4())
 
-    async def make(*, phone: bool = True, action: OutreachAction = OutreachAction.LETTER_AND_CALL,
-                   intensity: Intensity = Intensity.MULTIPLE, send_letter: bool = True,
-                   categories: tuple[Category, ...] = (Category.RENT, Category.WATER),
-                   municipality_code: str = "0437") -> Envelope[HouseholdAtRisk]:
-        contact = resident(len(categories), phone=phone)
-        today = today_in_amsterdam()
-        signals = [SignalRef(signal_id=uuid.uuid4(), partner_id=PARTNERS.get(c, "vgz"),
-                             report_id=f"it-{uuid.uuid4().hex[:10]}", category=c, signal_date=today - timedelta(days=2),
-                             arrears_since=today - timedelta(days=60), amount=Decimal("123.45"),
-                             crisis=intensity is Intensity.CRISIS) for c in categories]
-        decision = HouseholdAtRisk(decision_id=uuid.uuid4(), episode_id=uuid.uuid4(), intensity=intensity,
-                                   action=action, rule="test", signals=signals, matched_on=today,
-                                   window_start=today - timedelta(days=2), window_end=today + timedelta(days=88),
-                                   contact=seal(contact, public_key, "dev-1"))
-        envelope = Envelope.wrap(decision, producer="matching", municipality_code=municipality_code,
-                                 household_key=f"hh-{uuid.uuid4().hex}", correlation_id=uuid.uuid4())
+
+@pytest.fixture
+def outreach_public_key(platform) -> Any:
+    return KeyFolder(platform.keys_dir).outreach_public_key("dev-1")
+
+
+@pytest.fixture
+def new_case(outreach, outreach_pool, outreach_public_key) -> NewCase:
+    """Open a case as matching's decision would, and (by default) send its first letter."""
+
+    async def make(*, send_letter: bool = True, **decision: Any) -> Envelope[HouseholdAtRisk]:
+        envelope = at_risk(outreach_public_key, **decision)
         async with pooled_unit_of_work(outreach_pool) as uow:
             assert await open_case(uow, envelope, outreach.deps)
         if send_letter:
-            await perform_until(outreach, lambda steps: "first_letter" in steps, decision.episode_id)
+            await perform_until(outreach, lambda steps: "first_letter" in steps, envelope.payload.episode_id)
         return envelope
 
     return make

@@ -11,8 +11,7 @@ with a few statements for the whole batch (ADR 0005). Both judge each report in 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,6 +19,7 @@ from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope, correlation_id_of
 from vroeg_contracts.events import ArrearsReported
 from vroeg_contracts.partner_messages import FieldReason, ReportAcceptedWithWarnings, ReportRejected
+from vroeg_runtime.consuming import Within, no_spans
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.batch_repository import BatchedReportRepository
@@ -42,10 +42,6 @@ class Sent:
     source: str
 
 
-def _no_span(_index: int) -> AbstractContextManager[object]:
-    return nullcontext()
-
-
 async def take_report(uow: UnitOfWork, deps: IntakeDependencies, sent: Sent, *, channel: Channel,
                       reconsider: bool = False) -> ReportOutcome:
     """Validate, deduplicate and store one report, and emit what it leads to.
@@ -57,7 +53,7 @@ async def take_report(uow: UnitOfWork, deps: IntakeDependencies, sent: Sent, *, 
 
 
 async def take_reports(uow: UnitOfWork, deps: IntakeDependencies, batch: Sequence[Sent], *, channel: Channel,
-                       within: Callable[[int], AbstractContextManager[object]] = _no_span) -> list[ReportOutcome]:
+                       within: Within = no_spans) -> list[ReportOutcome]:
     """Take a batch of reports with a few statements for the whole batch instead of a few per report
     (`BatchedReportRepository`); each report is judged in order, seeing what the reports before it
     did. `within(i)` wraps the taking of report i (its trace span).

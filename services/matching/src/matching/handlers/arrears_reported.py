@@ -10,14 +10,14 @@ import structlog
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ArrearsReported
 from vroeg_contracts.partner_report import ReportStatus
-from vroeg_runtime.consuming import Within
+from vroeg_runtime.consuming import Within, no_spans
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.policy_book import PolicyBook
 from ..adapters.repository import HouseholdRepository
 from ..domain.folding import fold
 from ..domain.model import Assessment
-from .deciding import decide_and_announce, in_one_batch, no_spans
+from .deciding import decide_and_announce, in_one_batch
 
 log = structlog.get_logger(__name__)
 

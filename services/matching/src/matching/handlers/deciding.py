@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from vroeg_contracts.envelope import Envelope
-from vroeg_runtime.consuming import Within
+from vroeg_runtime.consuming import Within, no_spans
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.batch_repository import BatchedHouseholdRepository
@@ -27,10 +26,6 @@ _DECISIONS = uuid.UUID("8f3e2b7a-4c1d-4e6f-9a0b-2c3d4e5f6a7b")
 
 # One event's use case on a repository (the plain one, or the batch's loading one).
 Step = Callable[[HouseholdRepository, Envelope[Any]], Awaitable[list[str]]]
-
-
-def no_spans(_: int) -> AbstractContextManager[object]:
-    return nullcontext()
 
 
 async def decide_and_announce(uow: UnitOfWork, repo: HouseholdRepository, envelope: Envelope[Any],

@@ -14,7 +14,7 @@ import asyncpg
 
 from vroeg_contracts.events import SignalEnd, SignalRef
 from vroeg_contracts.privacy import ContactDetails
-from vroeg_runtime.telemetry import current_traceparent
+from vroeg_runtime import bulk
 
 from ..domain.attempts import Attempt
 from ..domain.case import Case
@@ -24,6 +24,24 @@ def _case(row: asyncpg.Record) -> Case:
     return Case(row["case_id"], row["household_key"], row["municipality_code"], row["correlation_id"],
                 row["intensity"], row["action"], row["status"], ContactDetails.model_validate_json(row["contact"]),
                 row["has_phone"], row["outcome"], row["opened_at"], json.loads(row["trace_context"]))
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """A case to open, as `add_cases` stores it."""
+
+    case_id: uuid.UUID
+    household_key: str
+    municipality_code: str
+    correlation_id: uuid.UUID
+    intensity: str
+    action: str
+    rule: str
+    contact: ContactDetails
+    matched_on: date | None
+    window_start: date | None
+    window_end: date | None
+    trace_context: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -46,21 +64,22 @@ class CaseRepository:
 
     # Cases
 
-    async def add_case(self, *, case_id: uuid.UUID, household_key: str, municipality_code: str,
-                       correlation_id: uuid.UUID, intensity: str, action: str, rule: str, contact: ContactDetails,
-                       matched_on: date | None = None, window_start: date | None = None,
-                       window_end: date | None = None) -> bool:
-        """False if the case exists already (a redelivered decision)."""
-        inserted = await self.conn.fetchval(
+    async def existing(self, case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `case_ids` are cases already (a redelivered decision's)."""
+        rows = await self.conn.fetch("SELECT case_id FROM cases WHERE case_id = ANY($1::uuid[])", case_ids)
+        return {row["case_id"] for row in rows}
+
+    async def add_cases(self, cases: list[NewCase]) -> None:
+        """Several new cases in one statement (one that exists already is left as it is)."""
+        await self.conn.execute(
             """INSERT INTO cases (case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
                                   contact, has_phone, matched_on, window_start, window_end, trace_context)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13::jsonb)
-               ON CONFLICT (case_id) DO NOTHING RETURNING true""",
-            case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
-            contact.model_dump_json(exclude_none=True), bool(contact.phone), matched_on, window_start, window_end,
-            json.dumps(current_traceparent()),
-        )
-        return bool(inserted)
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                                    $8::jsonb[], $9::boolean[], $10::date[], $11::date[], $12::date[], $13::jsonb[])
+               ON CONFLICT (case_id) DO NOTHING""",
+            *bulk.columns([(c.case_id, c.household_key, c.municipality_code, c.correlation_id, c.intensity, c.action,
+                            c.rule, c.contact.model_dump_json(exclude_none=True), bool(c.contact.phone), c.matched_on,
+                            c.window_start, c.window_end, json.dumps(c.trace_context)) for c in cases], 13))
 
     async def case_for_update(self, case_id: uuid.UUID) -> Case | None:
         row = await self.conn.fetchrow("SELECT * FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
@@ -89,15 +108,20 @@ class CaseRepository:
     # Signals
 
     async def add_signals(self, case_id: uuid.UUID, signals: list[SignalRef]) -> None:
-        await self.conn.executemany(
+        await self.add_signals_of({case_id: signals})
+
+    async def add_signals_of(self, signals: dict[uuid.UUID, list[SignalRef]]) -> None:
+        """The signals of several cases, in one statement, and the cases' summary of them."""
+        rows = [(case_id, s.signal_id, s.partner_id, s.report_id, s.category.value, s.signal_date, s.arrears_since,
+                 s.amount, s.crisis, s.person_key, s.warm_handover)
+                for case_id, refs in signals.items() for s in refs]
+        await self.conn.execute(
             """INSERT INTO case_signals (case_id, signal_id, partner_id, report_id, category, signal_date, arrears_since,
                                          amount, crisis, person_key, warm_handover)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""",
-            [(case_id, s.signal_id, s.partner_id, s.report_id, s.category.value, s.signal_date, s.arrears_since,
-              s.amount, s.crisis, s.person_key, s.warm_handover)
-             for s in signals],
-        )
-        await self.summarise_arrears([case_id])
+               SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[],
+                                    $8::numeric[], $9::boolean[], $10::text[], $11::boolean[])
+               ON CONFLICT DO NOTHING""", *bulk.columns(rows, 11))
+        await self.summarise_arrears(list(signals))
 
     async def summarise_arrears(self, case_ids: list[uuid.UUID]) -> None:
         """Keep the cases' summary of their signals (migration 0007) in step with case_signals: the
@@ -268,10 +292,17 @@ class CaseRepository:
 
     async def add_timeline(self, case_id: uuid.UUID, kind: str, detail: dict[str, Any] | None = None,
                            occurred_at: datetime | None = None) -> None:
+        await self.add_timelines([(case_id, kind, detail or {})], occurred_at)
+
+    async def add_timelines(self, entries: list[tuple[uuid.UUID, str, dict[str, Any]]],
+                            occurred_at: datetime | None = None) -> None:
+        """Timeline entries (case, kind, detail) of several cases, in one statement."""
         await self.conn.execute(
             "INSERT INTO case_timeline (case_id, kind, detail, occurred_at)"
-            " VALUES ($1, $2, $3::jsonb, COALESCE($4, now()))",
-            case_id, kind, json.dumps(detail or {}, default=str), occurred_at)
+            " SELECT case_id, kind, detail, COALESCE($4, now())"
+            " FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS t(case_id, kind, detail)",
+            [e[0] for e in entries], [e[1] for e in entries], [json.dumps(e[2], default=str) for e in entries],
+            occurred_at)
 
     # Who works the case, and notes
 

@@ -1,7 +1,7 @@
 """Outreach's subscriptions: matching's decisions (open, escalate, join, signals ended, not picked
 up), consent's share decisions (send or hold a referral) and erasure requests. Each says how to parse
 a record and which use case takes it; `consume` claims it in the inbox and runs the use case in a
-unit of work."""
+unit of work. A batch of decisions opens its new cases together (issue 23)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from vroeg_contracts.events import (
     SignalNotPickedUp,
     SignalsJoinedCase,
 )
-from vroeg_runtime.consuming import Subscription, consume, envelopes_of
+from vroeg_runtime.consuming import Subscription, Within, consume, envelopes_of
 from vroeg_runtime.service import ServiceRuntime
 from vroeg_runtime.unit_of_work import UnitOfWork
 
@@ -31,10 +31,15 @@ from ..handlers.erasure import erase
 from ..handlers.escalate_case import escalate_case
 from ..handlers.join_case import join_case
 from ..handlers.note_not_picked_up import note_not_picked_up
-from ..handlers.open_case import open_case
+from ..handlers.open_case import open_case, open_cases
 from ..handlers.sharing import act_on_decision
 
 log = structlog.get_logger(__name__)
+
+
+def _log_handled(envelope: Envelope[Any]) -> None:
+    log.info("decision_handled", event_type=envelope.event_type, event_id=str(envelope.event_id),
+             correlation_id=str(envelope.correlation_id))
 
 
 def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
@@ -50,8 +55,29 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
                 await end_signals(uow, envelope)
             case SignalNotPickedUp():
                 await note_not_picked_up(uow, envelope, deps)
-        log.info("decision_handled", event_type=envelope.event_type, event_id=str(envelope.event_id),
-                 correlation_id=str(envelope.correlation_id))
+        _log_handled(envelope)
+
+    async def on_decisions(uow: UnitOfWork, envelopes: list[Envelope[Any]], within: Within) -> None:
+        """A batch of decisions in order: each run of HouseholdAtRisk opens its cases at once
+        (`open_cases`), every other decision is handled on its own, where it stands."""
+        run: list[int] = []
+
+        async def open_run() -> None:
+            await open_cases(uow, [envelopes[i] for i in run], deps, within=lambda k: within(run[k]))
+            for i in run:
+                _log_handled(envelopes[i])
+            run.clear()
+
+        for index, envelope in enumerate(envelopes):
+            if isinstance(envelope.payload, HouseholdAtRisk):
+                run.append(index)
+                continue
+            if run:
+                await open_run()
+            with within(index):
+                await on_decision(uow, envelope)
+        if run:
+            await open_run()
 
     async def on_share_decided(uow: UnitOfWork, envelope: Envelope[DataShareGranted | DataShareDenied]) -> None:
         result = await act_on_decision(uow, envelope, deps.referrals)
@@ -70,7 +96,7 @@ def register(runtime: ServiceRuntime, deps: OutreachDependencies) -> None:
         inbox="matching-decisions",
         parse=envelopes_of(HouseholdAtRisk, HouseholdRiskEscalated, SignalsJoinedCase, CaseBasisChanged,
                            SignalNotPickedUp),
-        handle=on_decision))
+        handle=on_decision, handle_batch=on_decisions))
     consume(runtime, [topics.DATA_SHARE_DECIDED], group_id="vroeg-outreach-share-decisions", subscription=Subscription(
         inbox="data-share-decided", parse=envelopes_of(DataShareGranted, DataShareDenied), handle=on_share_decided))
     consume(runtime, [topics.ERASURE_REQUESTED], group_id="vroeg-outreach-erasure", subscription=Subscription(

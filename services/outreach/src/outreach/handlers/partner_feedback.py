@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from vroeg_contracts import topics
 from vroeg_contracts.events import SignalRef
+from vroeg_contracts.partner_messages import ReportFeedback
 from vroeg_runtime.unit_of_work import UnitOfWork
 
 from ..adapters.feedback import Outcome, PartnerFeedback
@@ -19,9 +20,15 @@ async def tell_partner(uow: UnitOfWork, *, partner_id: str, report_id: str, hous
                                                       household_key=household_key, outcome=outcome)
     if message is None:
         return False
-    uow.emit_raw(event_id=message.feedback_id, topic=topics.partner_feedback(partner_id), key=report_id,
-                 payload=message.model_dump_json().encode(), headers={"message_type": message.message_type})
+    send_feedback(uow, message)
     return True
+
+
+def send_feedback(uow: UnitOfWork, message: ReportFeedback) -> None:
+    """Publish a feedback message on the partner's own topic, keyed by its report id."""
+    uow.emit_raw(event_id=message.feedback_id, topic=topics.partner_feedback(message.partner_id),
+                 key=message.report_id, payload=message.model_dump_json().encode(),
+                 headers={"message_type": message.message_type})
 
 
 async def tell_picked_up(uow: UnitOfWork, household_key: str, signals: Iterable[SignalRef]) -> None:
