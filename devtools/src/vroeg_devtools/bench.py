@@ -1,19 +1,20 @@
 """`make bench`: the pipeline's throughput and latency on the real platform, against raw Kafka.
 
 1. Baseline: the same report payloads produced and consumed with plain aiokafka on the same broker.
-2. Throughput: N reports (default 100,000, a national month) into intake as fast as they can be
-   sent; the clock runs from the first report in to the last HouseholdAtRisk or SignalNotPickedUp out.
-   Floor: the same number of reports through two bare Python hops on the same broker
-   (`bench_floor`), the most a two-hop pipeline in Python reaches here.
+2. Throughput: N reports (default 100,000, a national month) into intake and matching alone (as the
+   floor is two hops alone) as fast as they can be sent; the clock runs from the first report in to
+   the last HouseholdAtRisk or SignalNotPickedUp out. Floor: the same number of reports through two
+   bare Python hops on the same broker (`bench_floor`), the most a two-hop pipeline in Python
+   reaches here.
 3. Latency: reports at a steady rate (default 500/s); per report, the time from sending it to
    reading its decision.
-4. Peak resident memory of each service process.
-5. The whole chain (issue 23): all four services run, so every HouseholdAtRisk also opens a case in
-   outreach, whose schedule writes the first letter (a PDF on disk) and publishes LetterSent. The
-   throughput phase also times the first report in to the last LetterSent out (`chain_s`,
-   `letters_per_s`), and a second steady phase at a rate the letter stage holds (`--letter-rate`,
-   default 25 reports/s, so about 20 letters/s, which this 2-core machine holds while shared) gives
-   p50/p99 from a report to its LetterSent.
+4. The whole chain (issue 23): outreach starts, its consumer group past the decisions so far, and a
+   second national month (`--chain-reports`) goes through all four services: every HouseholdAtRisk
+   opens a case, whose schedule writes the first letter (a PDF on disk) and publishes LetterSent.
+   `chain_s` runs from the first report in to the last LetterSent out; `letters_per_s` is letters
+   over that time. A last steady phase at a rate the letter stage holds (`--letter-rate`, default
+   25 reports/s, so 20 letters/s) gives p50/p99 from a report to its LetterSent.
+5. Peak resident memory of each service process.
 
 The last line printed is one JSON object. Consent runs but gets no work (no one asks to share data).
 The letters are written under the run's state directory and deleted at the end.
@@ -234,27 +235,6 @@ async def _wait_letters(task: asyncio.Task, count: _LetterCount, want: set[str],
         task.cancel()
 
 
-async def _drain_letters(payloads: list[tuple[str, bytes, str]]) -> None:
-    """Wait until every HouseholdAtRisk of `payloads` had its LetterSent (the phase before, so the
-    letter phase does not queue behind its letters). Both topics are read from the start."""
-    ours = {str(correlation_id_of(p, rid)) for p, _, rid in payloads}
-    at_risk: set[str] = set()
-
-    def on_decision(envelope: dict, _now: float) -> None:
-        if envelope["event_type"] == "HouseholdAtRisk":
-            at_risk.add(envelope["correlation_id"])
-
-    decisions = await _consumer(topics.MATCHING_DECISIONS)
-    letters = await _consumer(topics.OUTREACH_CASE_EVENTS)
-    try:
-        await _count_decisions(decisions, len(ours), on_decision, ours=ours)
-        count = _LetterCount()
-        await _wait_letters(asyncio.create_task(_count_letters(letters, at_risk, count)), count, at_risk)
-    finally:
-        await decisions.stop()
-        await letters.stop()
-
-
 async def letter_latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float, int]:
     """p50 and p99 in ms from sending a report to reading its LetterSent, at a steady rate, and how
     many letters that is (reports below the threshold get none)."""
@@ -364,22 +344,27 @@ async def run(args: argparse.Namespace) -> dict:
                        "OUTREACH_LETTERS_DIR": str(letters_dir),
                        # Three schedule workers write letters side by side (one is the default).
                        "OUTREACH_SCHEDULE_WORKERS": "3"})
-    stack.start(("intake", "matching", "outreach", "consent"))
+    # Intake and matching first, alone, as the floor is two hops alone (`share_of_floor`).
+    stack.start(("intake", "matching", "consent"))
     try:
-        print(f"pipeline: {len(payloads)} reports through intake, matching and outreach (letters) ...", flush=True)
-        pipeline_rate, chain_s, letters_rate, letter_count = await chain_throughput(payloads)
-        print(f"  pipeline: {pipeline_rate:.1f} reports/s to the decisions; baseline {baseline_rate:.1f} msgs/s", flush=True)
-        print(f"  chain: {letter_count} letters, last LetterSent {chain_s:.1f} s after the first report; "
-              f"{letters_rate:.1f} letters/s", flush=True)
+        print(f"pipeline: {len(payloads)} reports through intake and matching ...", flush=True)
+        pipeline_rate = await throughput(payloads)
+        print(f"  pipeline: {pipeline_rate:.1f} reports/s; baseline {baseline_rate:.1f} msgs/s", flush=True)
         steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1, postcode_letters="CD")
         print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
         p50, p99 = await latency(steady, args.rate)
-        # The letters of that phase are written meanwhile; the letter phase starts once they all are.
+        # Outreach starts past the decisions so far: the chain is timed on reports of its own.
+        stack.skip_history = True
+        stack.start(("outreach",))
+        chain = reports(args.chain_reports, run_id + "c", args.seed + 4, postcode_letters="GH")
+        print(f"chain: {len(chain)} reports through all four services, letters written ...", flush=True)
+        chain_rate, chain_s, letters_rate, letter_count = await chain_throughput(chain)
+        print(f"  chain: {letter_count} letters, last LetterSent {chain_s:.1f} s after the first report; "
+              f"{letters_rate:.1f} letters/s", flush=True)
         letter_steady = reports(int(args.letter_rate * args.steady_seconds), run_id + "l", args.seed + 3,
                                 postcode_letters="EF")
         print(f"letter latency: {len(letter_steady)} reports at {args.letter_rate:.0f}/s, report to LetterSent ...",
               flush=True)
-        await _drain_letters(steady)
         letter_p50, letter_p99, letters_timed = await letter_latency(letter_steady, args.letter_rate)
         rss = {name: peak_rss_mb(service.process.pid) for name, service in stack.services.items() if service.process}
     finally:
@@ -390,6 +375,7 @@ async def run(args: argparse.Namespace) -> dict:
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
             "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count(),
+            "chain_reports": len(chain), "chain_reports_per_s": round(chain_rate, 1),
             "letters": letter_count, "letters_per_s": round(letters_rate, 1), "chain_s": round(chain_s, 1),
             "letter_p50_ms": round(letter_p50, 1), "letter_p99_ms": round(letter_p99, 1),
             "letter_steady_rate_per_s": args.letter_rate, "letters_timed": letters_timed}
@@ -398,6 +384,8 @@ async def run(args: argparse.Namespace) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=100_000)
+    # The whole chain's phase: a national month by default too.
+    parser.add_argument("--chain-reports", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--steady-seconds", type=float, default=30.0)
     # Reports per second for the report -> LetterSent latency; four in five get a letter.
