@@ -112,8 +112,12 @@ class LetterPdf:
         self.regular = _face(regular, self.FIRST_FONT_OBJECT, "VRGAAA")
         self.bold = _face(bold, self.FIRST_FONT_OBJECT + 5, "VRGAAB")
         self._fonts = [*self.regular.objects, *self.bold.objects]
-        # Most lines are the template's own and recur in every letter: their breaks are kept.
+        self._regular_characters = {*self.regular.hex_of, "\n", "\r"}
+        self._bold_characters = set(self.bold.hex_of)
+        # Most lines are the template's own and recur in every letter: their breaks are kept, and the
+        # text operators of each broken line at each height on the page.
         self._wrapped: dict[tuple[str, bool], list[str]] = {}
+        self._shown: dict[tuple[str, bool, float], str] = {}
 
     def _wrap_cached(self, line: str, bold: bool) -> list[str]:
         """The line broken to the text width, each part as the hex string of its glyph ids."""
@@ -130,8 +134,8 @@ class LetterPdf:
         return lines
 
     def supports(self, text: str) -> bool:
-        return all(c in self.regular.hex_of or c == "\n" or c == "\r" for c in set(text)) and all(
-            c in self.bold.hex_of for line in text.splitlines() if line.startswith("## ") for c in set(line[3:]))
+        return set(text) <= self._regular_characters and all(
+            set(line[3:]) <= self._bold_characters for line in text.splitlines() if line.startswith("## "))
 
     def _wrap(self, line: str, face: _Face, size: float) -> list[str]:
         """fpdf2's multi_cell: break at spaces, a word longer than the line at a character."""
@@ -180,13 +184,20 @@ class LetterPdf:
             else:
                 y += BLANK_LINE
                 continue
-            for glyphs in self._wrap_cached(line, face is self.bold):
+            bold = face is self.bold
+            for glyphs in self._wrap_cached(line, bold):
                 if y + height > BREAK_AT:
                     pages.append([])
                     y = TOP
-                baseline = PAGE_H - (y + 0.5 * height + 0.3 * size / MM)
-                pages[-1].append(f"BT {tag} {size:.2f} Tf {(LEFT + CELL_MARGIN) * MM:.2f} {baseline * MM:.2f} Td "
-                                 f"<{glyphs}> Tj ET")
+                shown = self._shown.get((glyphs, bold, y))
+                if shown is None:
+                    baseline = PAGE_H - (y + 0.5 * height + 0.3 * size / MM)
+                    shown = (f"BT {tag} {size:.2f} Tf {(LEFT + CELL_MARGIN) * MM:.2f} {baseline * MM:.2f} Td "
+                             f"<{glyphs}> Tj ET")
+                    if len(self._shown) >= 20_000:  # bounded, as the line breaks are
+                        self._shown.clear()
+                    self._shown[(glyphs, bold, y)] = shown
+                pages[-1].append(shown)
                 y += height
         return self._assemble(pages, title)
 

@@ -3,6 +3,7 @@ municipality's facts come from its municipality.toml, checked at load (adapters/
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from vroeg_contracts.partner_report import Category
 from vroeg_contracts.privacy import ContactDetails
 
 from ..domain.names import full_name, surname_with_prefix
-from .letter_pdf import letter_pdf
+from .letter_pdf import LetterPdf, letter_pdf
 from .municipalities import PROFILE_FILE, profile_of, read_settings
 
 # Plain Dutch names of what each category is, for the letter.
@@ -114,9 +115,16 @@ def to_pdf(text: str, *, title: str) -> bytes:
 def prepared_pdf(text: str, *, title: str) -> bytes | None:
     """The letter from fonts subset and made into PDF objects once per process (letter_pdf.py); None
     when the text has a character outside them, or DejaVu is not installed."""
+    writer = _prepared_writer()
+    return writer.render(text, title=title) if writer else None
+
+
+@functools.cache
+def _prepared_writer() -> LetterPdf | None:
+    """Looked up once, not with two file checks per letter (issue 23)."""
     if not (DEJAVU / "DejaVuSans.ttf").exists() or not (DEJAVU / "DejaVuSans-Bold.ttf").exists():
         return None
-    return letter_pdf(DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf").render(text, title=title)
+    return letter_pdf(DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf")
 
 
 def prepare_fonts() -> None:
