@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from openpyxl import Workbook
 
-from intake.handlers.partner_answers import record_feedback
+from intake.handlers.partner_answers import record_feedback, record_feedback_batch
 from vroeg_contracts.partner_messages import ReportFeedback
 from vroeg_runtime.unit_of_work import pooled_unit_of_work
 
@@ -117,11 +117,12 @@ async def test_a_partner_reads_its_own_rejections_and_warnings_page_by_page(http
 async def test_a_partner_reads_its_own_feedback_page_by_page(http_intake, intake_db, residents):
     # vgz is used here alone for feedback.
     report_ids = [f"fb-{residents.run}-{n}" for n in range(7)]
+    feedback = [ReportFeedback(feedback_id=uuid.uuid4(), partner_id="vgz", report_id=report_id,
+                               outcome="picked_up" if n % 2 else "not_picked_up", decided_at=datetime.now(UTC))
+                for n, report_id in enumerate(report_ids)]
     async with pooled_unit_of_work(intake_db) as uow:
-        for n, report_id in enumerate(report_ids):
-            await record_feedback(uow, ReportFeedback(feedback_id=uuid.uuid4(), partner_id="vgz", report_id=report_id,
-                                                      outcome="picked_up" if n % 2 else "not_picked_up",
-                                                      decided_at=datetime.now(UTC)))
+        await record_feedback(uow, feedback[0])
+        await record_feedback_batch(uow, [*feedback, feedback[0]])  # as a batch from the topic; one again
         await record_feedback(uow, ReportFeedback(feedback_id=uuid.uuid4(), partner_id="waternet",
                                                   report_id=f"fb-{residents.run}-other", outcome="picked_up",
                                                   decided_at=datetime.now(UTC)))

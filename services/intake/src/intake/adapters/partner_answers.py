@@ -20,12 +20,14 @@ class PartnerAnswers:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def record_feedback(self, feedback: ReportFeedback) -> bool:
-        """Keep one report's feedback; False when it was kept already (one answer per report)."""
-        return bool(await self.conn.fetchval(
+    async def record_feedback(self, feedback: list[ReportFeedback]) -> None:
+        """Keep reports' feedback, in one statement; one kept already stays as it is (one answer per report)."""
+        await self.conn.execute(
             "INSERT INTO partner_feedback (feedback_id, partner_id, report_id, outcome, decided_at)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
-            feedback.feedback_id, feedback.partner_id, feedback.report_id, feedback.outcome, feedback.decided_at))
+            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])"
+            " ON CONFLICT DO NOTHING",
+            [f.feedback_id for f in feedback], [f.partner_id for f in feedback], [f.report_id for f in feedback],
+            [f.outcome for f in feedback], [f.decided_at for f in feedback])
 
     async def answers(self, partner_id: str, after: Position | None, limit: int) -> list[tuple[Position, Answer]]:
         """The partner's rejections (when first refused) and warnings (when the version that stands was

@@ -18,7 +18,7 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 from ..adapters.incoming import json_report
 from ..handlers.dependencies import IntakeDependencies
 from ..handlers.erasure import erase_household
-from ..handlers.partner_answers import record_feedback
+from ..handlers.partner_answers import record_feedback, record_feedback_batch
 from ..handlers.take_report import Sent, take_report, take_reports
 
 # Every partner, in a subscription pattern (FastStream's syntax, as the contracts name the topics).
@@ -50,6 +50,7 @@ def register(runtime: ServiceRuntime, deps: IntakeDependencies) -> None:
     # The feedback's id is derived from the report, so the same feedback published again is claimed once.
     consume(runtime, [], pattern=topics.partner_feedback(PARTNER), group_id="vroeg-intake-feedback",
             subscription=Subscription(inbox="partner-feedback", parse=feedback_of, handle=record_feedback,
+                                      handle_batch=record_feedback_batch,
                                       message_id=lambda _delivery, feedback: str(feedback.feedback_id)))
 
     consume(runtime, [topics.ERASURE_REQUESTED], group_id="vroeg-intake-erasure",
