@@ -356,6 +356,8 @@ async def run(args: argparse.Namespace) -> dict:
         # Outreach starts past the decisions so far: the chain is timed on reports of its own.
         stack.skip_history = True
         stack.start(("outreach",))
+        for _ in range(args.outreach_instances - 1):  # outreach scales out: its consumer group and schedule share the work
+            stack.add_instance("outreach")
         chain = reports(args.chain_reports, run_id + "c", args.seed + 4, postcode_letters="GH")
         print(f"chain: {len(chain)} reports through all four services, letters written ...", flush=True)
         chain_rate, chain_s, letters_rate, letter_count = await chain_throughput(chain)
@@ -367,6 +369,8 @@ async def run(args: argparse.Namespace) -> dict:
               flush=True)
         letter_p50, letter_p99, letters_timed = await letter_latency(letter_steady, args.letter_rate)
         rss = {name: peak_rss_mb(service.process.pid) for name, service in stack.services.items() if service.process}
+        rss.update({f"outreach_{n}": peak_rss_mb(service.process.pid)
+                    for n, service in enumerate(stack.extra, start=2) if service.process})
     finally:
         stack.stop()
         shutil.rmtree(letters_dir, ignore_errors=True)
@@ -375,7 +379,7 @@ async def run(args: argparse.Namespace) -> dict:
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
             "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count(),
-            "chain_reports": len(chain), "chain_reports_per_s": round(chain_rate, 1),
+            "chain_reports": len(chain), "outreach_instances": args.outreach_instances, "chain_reports_per_s": round(chain_rate, 1),
             "letters": letter_count, "letters_per_s": round(letters_rate, 1), "chain_s": round(chain_s, 1),
             "letter_p50_ms": round(letter_p50, 1), "letter_p99_ms": round(letter_p99, 1),
             "letter_steady_rate_per_s": args.letter_rate, "letters_timed": letters_timed}
@@ -386,6 +390,8 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     # The whole chain's phase: a national month by default too.
     parser.add_argument("--chain-reports", type=int, default=100_000)
+    # Outreach scales out (its consumer group and its schedule share the work): two use both cores.
+    parser.add_argument("--outreach-instances", type=int, default=2)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--steady-seconds", type=float, default=30.0)
     # Reports per second for the report -> LetterSent latency; four in five get a letter.

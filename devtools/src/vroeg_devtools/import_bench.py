@@ -24,6 +24,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import threading
@@ -237,8 +238,10 @@ def run(args: argparse.Namespace) -> dict:
     write_csv(path, args.rows, run_id, args.seed)
     print(f"wrote {args.rows:,} rows to {path} ({path.stat().st_size / 1e6:.0f} MB) in "
           f"{time.monotonic() - started:.0f} s; load {load()}", flush=True)
+    # Some 40 KB a letter: a million rows leave tens of GB of letters, deleted at the end.
+    letters_dir = state_dir / "import-bench-letters"
     stack = Stack(env={"VROEG_JSON_LOGS": "true", "VROEG_LOG_LEVEL": args.log_level,
-                       "OUTREACH_LETTERS_DIR": str(state_dir / "import-bench-letters")})
+                       "OUTREACH_LETTERS_DIR": str(letters_dir)})
     stack.start(SERVICES)
     load_at_start = load()
     import_done = threading.Event()
@@ -271,6 +274,7 @@ def run(args: argparse.Namespace) -> dict:
         load_at_end = load()
     finally:
         stack.stop()
+        shutil.rmtree(letters_dir, ignore_errors=True)
     if complete and command.returncode != 0:
         raise RuntimeError(f"the import failed ({command.returncode}): {output[-5:]}")
     print("\n".join(output[-3:]), flush=True)
