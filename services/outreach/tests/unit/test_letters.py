@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
+from outreach.adapters import letters
 from outreach.adapters.letter_pdf import letter_pdf
 from outreach.adapters.letters import DEJAVU, LetterSignal, LetterWriter, dutch_duration, fpdf2_pdf, to_pdf
 from outreach.config import OutreachSettings
@@ -161,6 +162,21 @@ def test_a_name_outside_the_prepared_characters_takes_the_fpdf2_path():
                               reference="AB12CD34", next_step="call")
     assert letter_pdf(DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf").render(text, title="x") is None
     assert "Ковальчук" in _text_of(to_pdf(text, title="Brief"))
+
+
+def test_a_name_in_latin_extended_takes_the_wider_prepared_writer(monkeypatch):
+    resident = RESIDENT.model_copy(update={"prefix": None, "surname": "Nguyễn-Ștefan"})
+    text = WRITER.render_text("first_letter", contact=resident, signals=SIGNALS, sent_on=date(2025, 3, 3),
+                              reference="AB12CD34", next_step="call")
+    assert letter_pdf(DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf").render(text, title="x") is None
+
+    def no_fpdf2(*_args, **_kwargs):
+        raise AssertionError("fpdf2 was used")
+
+    monkeypatch.setattr(letters, "fpdf2_pdf", no_fpdf2)
+    pdf = letters.to_pdf(text, title="Brief")
+    assert "Nguyễn-Ștefan" in _text_of(pdf)
+    assert _text_of(pdf) == _text_of(fpdf2_pdf(text, title="Brief"))
 
 
 def test_a_word_longer_than_a_line_is_broken_and_kept_whole_in_the_text():

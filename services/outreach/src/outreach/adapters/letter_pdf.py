@@ -35,6 +35,9 @@ BEFORE_HEADING, BLANK_LINE = 2.0, 3.0
 # What letters may contain: Latin-1, Latin Extended-A (Ş, Ł, Ő ...), the euro and typographic punctuation.
 CHARACTERS = [*range(0x20, 0x7F), *range(0xA0, 0x180),
               0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026, 0x20AC]
+# The wider set, prepared only when a letter needs it (a larger font in each such letter): Latin
+# Extended-B and Latin Extended Additional as well (Ș, ț, Nguyễn ...). Beyond that, fpdf2.
+WIDE_CHARACTERS = [*CHARACTERS, *range(0x180, 0x250), *range(0x1E00, 0x1F00)]
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def _stream(dictionary: str, data: bytes) -> bytes:
     return (f"<< {dictionary} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
 
 
-def _face(path: Path, first: int, tag: str) -> _Face:
+def _face(path: Path, first: int, tag: str, characters: tuple[int, ...]) -> _Face:
     font = TTFont(path, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []  # no shaping, as fpdf2 without HarfBuzz
@@ -59,7 +62,7 @@ def _face(path: Path, first: int, tag: str) -> _Face:
     options.notdef_outline = True
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "MATH"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=CHARACTERS)
+    subsetter.populate(unicodes=characters)
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
@@ -108,9 +111,9 @@ class LetterPdf:
 
     FIRST_FONT_OBJECT = 4  # 1 catalog, 2 pages, 3 info; then both faces' five objects; then the pages
 
-    def __init__(self, regular: Path, bold: Path) -> None:
-        self.regular = _face(regular, self.FIRST_FONT_OBJECT, "VRGAAA")
-        self.bold = _face(bold, self.FIRST_FONT_OBJECT + 5, "VRGAAB")
+    def __init__(self, regular: Path, bold: Path, characters: tuple[int, ...] = tuple(CHARACTERS)) -> None:
+        self.regular = _face(regular, self.FIRST_FONT_OBJECT, "VRGAAA", characters)
+        self.bold = _face(bold, self.FIRST_FONT_OBJECT + 5, "VRGAAB", characters)
         self._fonts = [*self.regular.objects, *self.bold.objects]
         self._regular_characters = {*self.regular.hex_of, "\n", "\r"}
         self._bold_characters = set(self.bold.hex_of)
@@ -231,13 +234,13 @@ class LetterPdf:
 
 
 _lock = threading.Lock()
-_writers: dict[tuple[Path, Path], LetterPdf] = {}
+_writers: dict[tuple[Path, Path, tuple[int, ...]], LetterPdf] = {}
 
 
-def letter_pdf(regular: Path, bold: Path) -> LetterPdf:
+def letter_pdf(regular: Path, bold: Path, characters: tuple[int, ...] = tuple(CHARACTERS)) -> LetterPdf:
     """The process's writer for these fonts, prepared on first use (a few hundred ms) and then kept."""
-    key = (regular, bold)
+    key = (regular, bold, characters)
     with _lock:  # letters are laid out in worker threads
         if key not in _writers:
-            _writers[key] = LetterPdf(regular, bold)
+            _writers[key] = LetterPdf(regular, bold, characters)
         return _writers[key]
