@@ -198,6 +198,9 @@ class Subscription(Generic[T]):
       back and every record handled alone with `handle`.
     - `permanent` lists the errors of the use case that no retry can mend (an unknown municipality,
       say): they dead-letter the record at once instead of after the retries.
+    - `wants(delivery)`, when given, says from the record's headers alone whether the use case
+      wants it at all; a record it does not want is acknowledged with the batch, neither parsed nor
+      claimed (matching reads outreach's case events for the closed cases only).
     """
 
     inbox: str
@@ -206,6 +209,7 @@ class Subscription(Generic[T]):
     handle_batch: Callable[[UnitOfWork, list[T], Within], Awaitable[object]] | None = None
     message_id: Callable[[Delivery, T], str] = event_id_of  # type: ignore[assignment]
     permanent: tuple[type[BaseException], ...] = ()
+    wants: Callable[[Delivery], bool] | None = None
 
 
 def envelopes_of(*event_types: type[Event]) -> Callable[[Delivery], Envelope[Any]]:
@@ -247,8 +251,11 @@ class TransactionalConsumer(Generic[T]):
     async def process_batch(self, deliveries: list[Delivery]) -> None:
         started = time.perf_counter()
         sub = self._subscription
+        wanted = deliveries if sub.wants is None else [d for d in deliveries if sub.wants(d)]
+        if not wanted:
+            return
         try:
-            parsed = [(delivery, self._parse(delivery)) for delivery in deliveries]
+            parsed = [(delivery, self._parse(delivery)) for delivery in wanted]
             async with pooled_unit_of_work(self._pool()) as uow:
                 ids = [sub.message_id(delivery, item) for delivery, item in parsed]
                 fresh = await uow.claim_many(sub.inbox, ids)
@@ -264,8 +271,8 @@ class TransactionalConsumer(Generic[T]):
                         with record_span(delivery):
                             await sub.handle(uow, item)
         except Exception as error:
-            log.warning("batch_failed_handling_one_by_one", size=len(deliveries), error=describe_error(error))
-            for delivery in deliveries:
+            log.warning("batch_failed_handling_one_by_one", size=len(wanted), error=describe_error(error))
+            for delivery in wanted:
                 await self._single.process(delivery)
             return
         elapsed = time.perf_counter() - started

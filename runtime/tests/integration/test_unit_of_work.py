@@ -98,3 +98,20 @@ async def test_a_batch_is_handled_once_and_a_bad_record_is_dead_lettered_alone(h
     assert dead[1]["headers"]["error"] == "PermanentError: household_key: cannot be erased here"
     assert dead[1]["headers"]["attempts"] == "1"  # permanent: not retried
     assert dead[0]["headers"]["error"].startswith("PermanentError:") and dead[0]["payload"] == b"not an envelope"
+
+
+async def test_records_a_subscription_does_not_want_are_neither_parsed_nor_claimed(handled):
+    async def handle(uow: UnitOfWork, envelope: Envelope[ErasureRequested]) -> None:
+        await uow.conn.execute("INSERT INTO handled VALUES ($1)", envelope.household_key)
+
+    consumer = TransactionalConsumer(
+        service="matching", broker=FakeBroker(), pool=lambda: handled,
+        subscription=Subscription(inbox="wanted-only", parse=envelopes_of(ErasureRequested), handle=handle,
+                                  wants=lambda d: d.headers.get("event_type") != "LetterSent"))
+    wanted, unwanted = erasure("hh-wanted"), erasure("hh-unwanted")
+    skipped = Delivery("t", 0, 2, b"k", unwanted.to_bytes(), {"event_type": "LetterSent"})
+    garbage = Delivery("t", 0, 3, b"k", b"not even json", {"event_type": "LetterSent"})
+    await consumer.process_batch([delivery(wanted, 1), skipped, garbage])
+    await consumer.process_batch([skipped])  # a batch of nothing wanted opens no unit of work
+    assert [r["household_key"] for r in await handled.fetch("SELECT * FROM handled")] == ["hh-wanted"]
+    assert await handled.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'wanted-only'") == 1

@@ -33,6 +33,7 @@ async def test_a_batch_opens_every_new_case_once_each_in_its_own_trace(outreach,
         assert json.loads(case["trace_context"]) == trace
         assert sorted(case["arrears_categories"]) == sorted(s.category.value for s in decision.signals)
         assert case["arrears_amount"] == sum(s.amount for s in decision.signals)
+        assert case["arrears_since"] == min(s.arrears_since for s in decision.signals)
         signals = await outreach_pool.fetch("SELECT signal_id FROM case_signals WHERE case_id = $1", decision.episode_id)
         assert {r["signal_id"] for r in signals} == {s.signal_id for s in decision.signals}
         (letter,) = await outreach_pool.fetch(

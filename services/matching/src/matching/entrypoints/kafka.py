@@ -27,9 +27,16 @@ from ..handlers.erasure import erase_household
 
 
 def any_case_event(delivery: Delivery) -> Envelope[Any]:
-    """Any event of outreach's case-events topic: letters, calls and visits are claimed and skipped
-    by the handler, not dead-lettered."""
+    """Any event of outreach's case-events topic: one that is not a CaseClosed (sent without its
+    header) is claimed and skipped by the handler, not dead-lettered."""
     return parse_event(delivery.value)
+
+
+def may_close_a_case(delivery: Delivery) -> bool:
+    """Only CaseClosed changes matching: letters, calls and visits (most of the topic) are skipped
+    unread, by the event_type header every envelope is published with. A record without the header
+    is read, to be sure."""
+    return delivery.headers.get("event_type", "CaseClosed") == "CaseClosed"
 
 
 def register(runtime: ServiceRuntime, deps: MatchingDependencies) -> None:
@@ -45,6 +52,6 @@ def register(runtime: ServiceRuntime, deps: MatchingDependencies) -> None:
         inbox="case-events", parse=any_case_event,
         handle=partial(handle_case_event, policies=policies),
         handle_batch=partial(handle_case_events_batch, policies=policies),
-        permanent=(UnknownMunicipality,)))
+        permanent=(UnknownMunicipality,), wants=may_close_a_case))
     consume(runtime, [topics.ERASURE_REQUESTED], group_id="vroeg-matching-erasure", subscription=Subscription(
         inbox="erasure-requested", parse=envelopes_of(ErasureRequested), handle=erase_household))

@@ -17,7 +17,7 @@ from vroeg_contracts.privacy import ContactDetails
 from vroeg_runtime import bulk
 
 from ..domain.attempts import Attempt
-from ..domain.case import Case
+from ..domain.case import ArrearsSummary, Case
 
 
 def _case(row: asyncpg.Record) -> Case:
@@ -42,6 +42,7 @@ class NewCase:
     window_start: date | None
     window_end: date | None
     trace_context: dict[str, str]
+    arrears: ArrearsSummary
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,21 @@ class CaseRepository:
         """Several new cases in one statement (one that exists already is left as it is)."""
         await self.conn.execute(
             """INSERT INTO cases (case_id, household_key, municipality_code, correlation_id, intensity, action, rule,
-                                  contact, has_phone, matched_on, window_start, window_end, trace_context)
-               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                                    $8::jsonb[], $9::boolean[], $10::date[], $11::date[], $12::date[], $13::jsonb[])
+                                  contact, has_phone, matched_on, window_start, window_end, trace_context,
+                                  arrears_categories, arrears_amount, arrears_since)
+               SELECT case_id, household_key, municipality_code, correlation_id, intensity, action, rule, contact,
+                      has_phone, matched_on, window_start, window_end, trace_context,
+                      string_to_array(categories, ','), amount, since
+               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                           $8::jsonb[], $9::boolean[], $10::date[], $11::date[], $12::date[], $13::jsonb[],
+                           $14::text[], $15::numeric[], $16::date[])
+                    AS c(case_id, household_key, municipality_code, correlation_id, intensity, action, rule, contact,
+                         has_phone, matched_on, window_start, window_end, trace_context, categories, amount, since)
                ON CONFLICT (case_id) DO NOTHING""",
             *bulk.columns([(c.case_id, c.household_key, c.municipality_code, c.correlation_id, c.intensity, c.action,
                             c.rule, c.contact.model_dump_json(exclude_none=True), bool(c.contact.phone), c.matched_on,
-                            c.window_start, c.window_end, json.dumps(c.trace_context)) for c in cases], 13))
+                            c.window_start, c.window_end, json.dumps(c.trace_context), ",".join(c.arrears.categories),
+                            c.arrears.amount, c.arrears.since) for c in cases], 16))
 
     async def case_for_update(self, case_id: uuid.UUID) -> Case | None:
         row = await self.conn.fetchrow("SELECT * FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
@@ -110,8 +119,9 @@ class CaseRepository:
     async def add_signals(self, case_id: uuid.UUID, signals: list[SignalRef]) -> None:
         await self.add_signals_of({case_id: signals})
 
-    async def add_signals_of(self, signals: dict[uuid.UUID, list[SignalRef]]) -> None:
-        """The signals of several cases, in one statement, and the cases' summary of them."""
+    async def add_signals_of(self, signals: dict[uuid.UUID, list[SignalRef]], *, summarise: bool = True) -> None:
+        """The signals of several cases, in one statement, and (unless the caller wrote it) the cases'
+        summary of them."""
         rows = [(case_id, s.signal_id, s.partner_id, s.report_id, s.category.value, s.signal_date, s.arrears_since,
                  s.amount, s.crisis, s.person_key, s.warm_handover)
                 for case_id, refs in signals.items() for s in refs]
@@ -121,7 +131,8 @@ class CaseRepository:
                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[],
                                     $8::numeric[], $9::boolean[], $10::text[], $11::boolean[])
                ON CONFLICT DO NOTHING""", *bulk.columns(rows, 11))
-        await self.summarise_arrears(list(signals))
+        if summarise:
+            await self.summarise_arrears(list(signals))
 
     async def summarise_arrears(self, case_ids: list[uuid.UUID]) -> None:
         """Keep the cases' summary of their signals (migration 0007) in step with case_signals: the

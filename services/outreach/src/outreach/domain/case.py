@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 
+from vroeg_contracts.events import SignalRef
 from vroeg_contracts.privacy import ContactDetails
 
 from .errors import CaseAlreadyClosed, CaseNotFound, CaseOutOfScope
@@ -31,6 +34,24 @@ class Case:
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+
+@dataclass(frozen=True)
+class ArrearsSummary:
+    """What a case's list and filters show of its open signals (migration 0007): their kinds of
+    arrears, their total amount and their earliest arrears."""
+
+    categories: list[str]
+    amount: Decimal | None
+    since: date | None
+
+
+def arrears_summary(signals: Iterable[SignalRef]) -> ArrearsSummary:
+    """The summary of a new case's signals (all open), as `CaseRepository.summarise_arrears` keeps it."""
+    signals = list(signals)
+    amounts = [s.amount for s in signals if s.amount is not None]
+    return ArrearsSummary(sorted({s.category.value for s in signals}), sum(amounts) if amounts else None,
+                          min((s.arrears_since for s in signals), default=None))
 
 
 def reference(case_id: uuid.UUID) -> str:

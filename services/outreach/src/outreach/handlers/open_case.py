@@ -25,6 +25,7 @@ from vroeg_runtime.unit_of_work import UnitOfWork
 from ..adapters.feedback import PartnerFeedback, feedback_message
 from ..adapters.repository import CaseRepository, NewCase
 from ..adapters.schedule import Schedule
+from ..domain.case import arrears_summary
 from ..domain.plan import Step
 from .dependencies import OutreachDependencies
 from .partner_feedback import send_feedback
@@ -56,7 +57,7 @@ async def open_cases(uow: UnitOfWork, envelopes: Sequence[Envelope[HouseholdAtRi
             new.append((NewCase(decision.episode_id, envelope.household_key, envelope.municipality_code,
                                envelope.correlation_id, decision.intensity.value, decision.action.value, decision.rule,
                                unseal(decision.contact, deps.private_keys), decision.matched_on, decision.window_start,
-                               decision.window_end, trace_context), envelope))
+                               decision.window_end, trace_context, arrears_summary(decision.signals)), envelope))
             # Every signal that became part of a case was picked up: its partner hears so, once.
             for signal in decision.signals:
                 if (signal.partner_id, signal.report_id) not in answered:
@@ -68,7 +69,8 @@ async def open_cases(uow: UnitOfWork, envelopes: Sequence[Envelope[HouseholdAtRi
     if not new:
         return opened
     await cases.add_cases([c for c, _ in new])
-    await cases.add_signals_of({c.case_id: e.payload.signals for c, e in new})
+    # The cases carry their summary of these signals already: no second write of each case.
+    await cases.add_signals_of({c.case_id: e.payload.signals for c, e in new}, summarise=False)
     await Schedule(uow.conn).plan_many([(c.case_id, Step.FIRST_LETTER, now, e.event_id, c.trace_context) for c, e in new])
     await cases.add_timelines([(c.case_id, "opened", {"intensity": c.intensity, "action": c.action, "rule": c.rule,
                                                       "signals": len(e.payload.signals)}) for c, e in new])
