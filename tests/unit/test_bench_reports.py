@@ -22,3 +22,21 @@ def test_the_floor_decides_each_report_as_the_bench_counts_it():
     decided = json.loads(_decision(payload))
     assert decided["event_type"] in DECISION_TYPES
     assert decided["correlation_id"] == str(correlation_id_of(partner, report_id))
+
+
+def test_the_bench_reads_an_event_from_its_headers_as_from_its_payload():
+    import uuid
+    from types import SimpleNamespace
+
+    from vroeg_contracts.envelope import Envelope
+    from vroeg_contracts.events import ErasureRequested
+    from vroeg_devtools.bench import _identity
+    from vroeg_runtime.outbox import OutboxMessage
+
+    message = OutboxMessage.of(Envelope.wrap(ErasureRequested(request_id=uuid.uuid4(), person_key=None, reason="right_to_erasure"),
+                                             producer="consent", municipality_code="0437", household_key="hh",
+                                             correlation_id=uuid.uuid4()))
+    published = SimpleNamespace(value=message.payload, headers=[(k, v.encode()) for k, v in message.headers.items()])
+    bare = SimpleNamespace(value=message.payload, headers=[])
+    assert _identity(published) == _identity(bare) == {"event_type": "ErasureRequested",
+                                                       "correlation_id": message.headers["correlation_id"]}
