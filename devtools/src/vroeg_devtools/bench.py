@@ -199,13 +199,9 @@ async def chain_throughput(payloads: list[tuple[str, bytes, str]]) -> tuple[floa
         print(f"  sent {len(payloads)} reports in {time.perf_counter() - started:.1f} s; waiting for decisions and letters ...",
               flush=True)
 
-        def on_decision(envelope: dict, _now: float) -> None:
-            if envelope["event_type"] == "HouseholdAtRisk":
-                at_risk.add(envelope["correlation_id"])
-
         count = _LetterCount()
         letters_task = asyncio.create_task(_count_letters(letters, ours, count))
-        decided = await _count_decisions(decisions, len(payloads), on_decision, ours=ours)
+        decided = await _count_decisions(decisions, len(payloads), _collect_at_risk(at_risk), ours=ours)
         print(f"  decisions: {len(payloads) / (decided - started):.1f} reports/s; {len(at_risk)} households at risk; "
               f"waiting for their letters ...", flush=True)
         lettered = await _wait_letters(letters_task, count, at_risk)
@@ -215,6 +211,14 @@ async def chain_throughput(payloads: list[tuple[str, bytes, str]]) -> tuple[floa
         await producer.stop()
         await decisions.stop()
         await letters.stop()
+
+
+def _collect_at_risk(at_risk: set[str]) -> Callable[[dict, float], None]:
+    """A decision callback that adds the correlation id of each HouseholdAtRisk to `at_risk`."""
+    def on_decision(envelope: dict, _now: float) -> None:
+        if envelope["event_type"] == "HouseholdAtRisk":
+            at_risk.add(envelope["correlation_id"])
+    return on_decision
 
 
 class _LetterCount:
@@ -268,15 +272,11 @@ async def letter_latency(payloads: list[tuple[str, bytes, str]], rate: float) ->
         await _send_at_rate(producer, payloads, rate, sent_at, lambda partner, report_id: str(
             correlation_id_of(partner, report_id)))
 
-    def on_decision(envelope: dict, _now: float) -> None:
-        if envelope["event_type"] == "HouseholdAtRisk":
-            at_risk.add(envelope["correlation_id"])
-
     try:
         count = _LetterCount()
         letters_task = asyncio.create_task(_count_letters(letters, by_correlation, count))
         sender = asyncio.create_task(send())
-        await _count_decisions(decisions, len(payloads), on_decision, ours=by_correlation)
+        await _count_decisions(decisions, len(payloads), _collect_at_risk(at_risk), ours=by_correlation)
         await sender
         await _wait_letters(letters_task, count, at_risk)
         seen = count.seen
@@ -285,13 +285,7 @@ async def letter_latency(payloads: list[tuple[str, bytes, str]], rate: float) ->
         await decisions.stop()
         await letters.stop()
     latencies = [(sent_at[c] - phase_start, (seen[c] - sent_at[c]) * 1000) for c in at_risk]
-    windows: dict[int, list[float]] = {}
-    for sent, ms in latencies:
-        windows.setdefault(int(sent // 5) * 5, []).append(ms)
-    for start, values in sorted(windows.items()):
-        p50, p99 = _percentiles(values)
-        print(f"  sent {start:3d}-{start + 5:3d} s: {len(values):5d} letters, p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
-    p50, p99 = _percentiles([ms for _, ms in latencies])
+    p50, p99 = _print_windows(latencies, "letters")
     return p50, p99, len(latencies)
 
 
@@ -321,13 +315,18 @@ async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[
     finally:
         await producer.stop()
         await consumer.stop()
-    # Per window of the phase, so a transient (a plan gone stale, a vacuum) shows where it happened.
+    return _print_windows(latencies, "reports")
+
+
+def _print_windows(latencies: list[tuple[float, float]], what: str) -> tuple[float, float]:
+    """Print p50 and p99 per 5 s window of a phase ((seconds into it when sent, latency in ms)), so a
+    transient (a plan gone stale, a vacuum) shows where it happened; return the phase's p50 and p99."""
     windows: dict[int, list[float]] = {}
     for sent, ms in latencies:
         windows.setdefault(int(sent // 5) * 5, []).append(ms)
     for start, values in sorted(windows.items()):
         p50, p99 = _percentiles(values)
-        print(f"  sent {start:3d}-{start + 5:3d} s: {len(values):5d} reports, p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
+        print(f"  sent {start:3d}-{start + 5:3d} s: {len(values):5d} {what}, p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
     return _percentiles([ms for _, ms in latencies])
 
 

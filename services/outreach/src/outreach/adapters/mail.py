@@ -31,10 +31,20 @@ def letter_id_of(task_id: uuid.UUID) -> uuid.UUID:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Write a file so that a crash never leaves half of it: write aside, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".part")
-    temporary.write_bytes(data)
+    """Write a file so that a crash never leaves half of it: write aside, then rename. The folder is
+    made when it is missing. Plain os calls: pathlib's cost more than writing a letter (issue 23)."""
+    temporary = f"{target}.part"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        remaining = memoryview(data)
+        while remaining:
+            remaining = remaining[os.write(descriptor, remaining):]
+    finally:
+        os.close(descriptor)
     os.replace(temporary, target)
 
 
@@ -54,30 +64,13 @@ class FolderMailbox:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._made: set[str] = set()  # municipality folders known to exist
 
     async def send(self, letter_id: uuid.UUID, pdf: bytes, *, municipality_code: str) -> str:
-        folder = self.folder / municipality_code
-        if municipality_code not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._made.add(municipality_code)
+        target = self.folder / municipality_code / f"{letter_id}.pdf"
         # On the loop: a write of some 40 KB to the page cache is cheaper than a hop to a thread and back
-        # while the loop is busy (issue 23). Plain os calls: pathlib's cost more than the write itself.
-        target = os.path.join(folder, f"{letter_id}.pdf")
-        temporary = target + ".part"
-        try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        except FileNotFoundError:  # the folder was removed meanwhile
-            folder.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            data = memoryview(pdf)
-            while data:
-                data = data[os.write(descriptor, data):]
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, target)
-        return target
+        # while the loop is busy (issue 23).
+        write_atomically(target, pdf)
+        return str(target)
 
     async def copy_of(self, letter_id: uuid.UUID, *, municipality_code: str, delivered_to: str) -> bytes | None:
         # Read from where this folder puts it, never from the stored reference as a path.
