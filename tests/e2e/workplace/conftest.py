@@ -6,6 +6,7 @@ to, and due for a call or a visit, and staff accounts made with outreach's `staf
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -93,11 +94,17 @@ async def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 
 def add_accounts() -> None:
-    for username, (name, role, municipalities) in ACCOUNTS.items():
+    """The accounts, each by its own `staff add` command, a few at once: a command spends seconds
+    starting Python and importing outreach, and the migrations it applies first take a lock."""
+    def add(username: str) -> None:
+        name, role, municipalities = ACCOUNTS[username]
         done = subprocess.run([sys.executable, "-m", "outreach", "staff", "add", username, "--name", name, "--role", role,
                                *(arg for code in municipalities for arg in ("--municipality", code)),
                                "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True, timeout=120)
         assert done.returncode == 0, f"staff add {username}: {done.stderr}"
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        list(pool.map(add, ACCOUNTS))  # list(): raises the first command's failure here
 
 
 @pytest.fixture(scope="module")
