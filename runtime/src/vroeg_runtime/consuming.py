@@ -44,6 +44,7 @@ from vroeg_contracts import topics
 from vroeg_contracts.envelope import Envelope, Event, parse_event
 
 from . import metrics
+from .fetch_pacing import BATCHING, PacedFetches
 from .service import ServiceRuntime
 from .telemetry import annotate, continued
 from .unit_of_work import UnitOfWork, pooled_unit_of_work
@@ -323,8 +324,9 @@ async def _undecoded(msg: Any) -> None:
     return None
 
 
-# What a hot subscription asks of the broker (see `subscribe_batches`).
-HOT_FETCH = {"fetch_min_bytes": 65_536, "fetch_max_wait_ms": 20}
+# What a hot subscription asks of the broker under load (see `subscribe_batches`; the bench's floor
+# uses it too).
+HOT_FETCH = {"fetch_min_bytes": BATCHING.min_bytes, "fetch_max_wait_ms": BATCHING.max_wait_ms}
 
 
 def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
@@ -336,17 +338,18 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
     topic it matches is taken, also one made while the service runs: the consumer finds it at its
     next metadata refresh (the broker's `metadata_max_age_ms`).
 
-    A `hot` subscription (the report stream) asks the broker to answer a fetch once it holds 64 KiB
-    or 20 ms have passed: under load that is a few fetches a second instead of one per handful of
-    records, which cost the broker more CPU than anything else on a small machine. Idle, it costs
-    fifty empty fetches a second, so the quiet subscriptions keep the defaults (the first record,
-    or half a second).
+    A `hot` subscription (the report stream) paces its fetches by the rate of its records
+    (`fetch_pacing`): under load it asks the broker to answer a fetch once it holds 64 KiB or 20 ms
+    have passed, a few fetches a second instead of one per handful of records, which cost the broker
+    more CPU than anything else on a small machine; idle or at a low rate it asks for the first
+    record, as the quiet subscriptions always do, which halves what the idle consumer and the
+    broker cost.
     """
-    fetch = HOT_FETCH if hot else {}
+    pacing = PacedFetches() if hot else None
 
     @broker.subscriber(*topic_names, pattern=pattern, group_id=group_id, auto_offset_reset="earliest",
                        ack_policy=AckPolicy.MANUAL,
-                       batch=True, max_records=max_records, batch_timeout_ms=20, decoder=_undecoded, **fetch)
+                       batch=True, max_records=max_records, batch_timeout_ms=20, decoder=_undecoded)
     async def on_batch(msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         try:
@@ -357,6 +360,8 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
         await msg.ack()
         last = records[-1]
         _record_lag(msg, consumer.service, last.topic, last.partition, last.offset)
+        if pacing is not None:
+            pacing.after_batch(getattr(msg, "consumer", None), len(records))
 
     return on_batch
 
