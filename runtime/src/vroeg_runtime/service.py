@@ -15,6 +15,7 @@ import asyncpg
 import structlog
 import uvicorn
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import OutOfOrderSequenceNumber, ProducerFenced
 from fastapi import FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
@@ -39,14 +40,26 @@ Loop = Callable[["ServiceRuntime"], Awaitable[None]]
 RELAY_PRODUCER = {"acks": "all", "enable_idempotence": True, "linger_ms": 5}
 
 
+# Errors after which an idempotent aiokafka producer is done for: its sender task ends, and every
+# later send fails the same way. A broker restart that loses the producer's sequence numbers gives
+# OutOfOrderSequenceNumber (the fault suite found a relay retrying it every 10 s for good); unlike
+# the Java client, aiokafka does not then ask for a new producer id.
+PRODUCER_ENDED = (OutOfOrderSequenceNumber, ProducerFenced)
+
+
 class KafkaPublisher:
     """Publishes outbox rows with a plain aiokafka producer of the service's own principal. The rows
     are serialised already and carry their trace context, so FastStream's per-message publish
     middleware would add only CPU (it was a fifth of a busy service's time)."""
 
     def __init__(self, bootstrap: str, principal: str) -> None:
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=f"vroeg-{principal}-relay",
-                                          **RELAY_PRODUCER, **aiokafka_options(principal))
+        self._bootstrap, self._principal = bootstrap, principal
+        self._producer = self._new_producer()
+        self._ended = False
+
+    def _new_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(bootstrap_servers=self._bootstrap, client_id=f"vroeg-{self._principal}-relay",
+                                **RELAY_PRODUCER, **aiokafka_options(self._principal))
 
     async def start(self) -> None:
         await self._producer.start()
@@ -55,13 +68,29 @@ class KafkaPublisher:
         await self._producer.stop()
 
     async def publish_many(self, messages: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
-        # Send all, then await all confirmations: one round trip per batch, not per message.
-        pending = []
-        for topic, key, payload, headers in messages:
-            with relay_span(topic, headers) as sent:
-                pending.append(await self._producer.send(topic, payload, key=key,
-                                                         headers=[(k, v.encode()) for k, v in sent.items()]))
-        await asyncio.gather(*pending)
+        if self._ended:
+            await self._renew()
+        try:
+            # Send all, then await all confirmations: one round trip per batch, not per message.
+            pending = []
+            for topic, key, payload, headers in messages:
+                with relay_span(topic, headers) as sent:
+                    pending.append(await self._producer.send(topic, payload, key=key,
+                                                             headers=[(k, v.encode()) for k, v in sent.items()]))
+            await asyncio.gather(*pending)
+        except PRODUCER_ENDED:
+            # The relay retries the batch with a new producer (a new producer id); what the old one
+            # had written arrives again, and the consumers' inboxes drop it.
+            self._ended = True
+            raise
+
+    async def _renew(self) -> None:
+        log.warning("relay_producer_renewed", principal=self._principal)
+        with contextlib.suppress(Exception):  # its sender has ended: stopping it may wait for nothing
+            await asyncio.wait_for(self._producer.stop(), timeout=10)
+        self._producer = self._new_producer()
+        await self._producer.start()  # if the broker is away, this raises and the relay retries
+        self._ended = False
 
 
 @dataclass
