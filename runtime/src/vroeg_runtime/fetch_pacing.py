@@ -49,7 +49,6 @@ class FetchPacer:
         self._busy, self._quiet, self.window_s, self._clock = busy_per_s, quiet_per_s, window_s, clock
         self._level = 0.0
         self._last = clock()
-        self._last_records = self._last
         self.mode = PROMPT
 
     def rate(self) -> float:
@@ -62,7 +61,7 @@ class FetchPacer:
     def after_batch(self, records: int) -> FetchMode:
         now = self._clock()
         self._level = self._decayed(now) + records
-        self._last = self._last_records = now
+        self._last = now
         rate = self._level / self.window_s
         if self.mode is PROMPT and rate > self._busy:
             self.mode = BATCHING
@@ -72,7 +71,7 @@ class FetchPacer:
 
     def after_silence(self) -> FetchMode:
         """No batch comes while nothing arrives, so the consumer checks now and then."""
-        if self.mode is BATCHING and self._clock() - self._last_records >= self.window_s:
+        if self.mode is BATCHING and self._clock() - self._last >= self.window_s:
             self.mode = PROMPT
         return self.mode
 
