@@ -46,6 +46,25 @@ class NewCase:
 
 
 @dataclass(frozen=True)
+class NotPickedUp:
+    """A signal matching did not pick up, as `add_not_picked_up` keeps it."""
+
+    signal_id: uuid.UUID
+    household_key: str
+    municipality_code: str
+    partner_id: str
+    report_id: str
+    category: str
+    ddas_status: str
+    status_at: datetime
+    contact: ContactDetails | None
+    signal_date: date | None
+    arrears_since: date | None
+    amount: Decimal | None
+    crisis: bool | None
+
+
+@dataclass(frozen=True)
 class SentLetter:
     """A letter sent, as `record_letter(s)` stores it."""
 
@@ -177,21 +196,20 @@ class CaseRepository:
         ended = {r["signal_id"] for r in rows}
         return [e for e in ends if e.signal_id in ended]
 
-    async def add_not_picked_up(self, *, signal_id: uuid.UUID, household_key: str, municipality_code: str,
-                                partner_id: str, report_id: str, category: str, ddas_status: str,
-                                status_at: datetime, contact: ContactDetails | None = None,
-                                signal_date: date | None = None, arrears_since: date | None = None,
-                                amount: Decimal | None = None,
-                                crisis: bool | None = None) -> Literal["new", "changed"] | None:
-        """Keep a signal not picked up, or give one kept already the status matching announced at
-        `status_at` when that is newer (migration 0012); None when nothing changed (a redelivery, or
-        an older announcement). `contact` holds only the signal's DDAS client
-        (domain.ddas.client_details), stored as cases.contact is; details kept already stay."""
-        inserted = await self.conn.fetchval(
+    async def add_not_picked_up(self, signals: list[NotPickedUp]) -> dict[uuid.UUID, Literal["new", "changed"]]:
+        """Keep signals not picked up, or give one kept already the status matching announced at
+        `status_at` when that is newer (migration 0012), in one statement: which were kept new and
+        which changed; a signal absent from the answer changed nothing (a redelivery, or an older
+        announcement). Each signal at most once per call (one statement cannot update a row twice).
+        `contact` holds only the signal's DDAS client (domain.ddas.client_details), stored as
+        cases.contact is; details kept already stay."""
+        rows = await self.conn.fetch(
             """INSERT INTO signals_not_picked_up AS n (signal_id, household_key, municipality_code, partner_id,
                                                        report_id, category, ddas_status, contact, signal_date,
                                                        arrears_since, amount, crisis, status_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                    $7::text[], $8::jsonb[], $9::date[], $10::date[], $11::numeric[],
+                                    $12::boolean[], $13::timestamptz[])
                ON CONFLICT (signal_id) DO UPDATE
                   SET ddas_status = EXCLUDED.ddas_status, status_at = EXCLUDED.status_at,
                       contact = coalesce(n.contact, EXCLUDED.contact),
@@ -200,17 +218,19 @@ class CaseRepository:
                       amount = coalesce(n.amount, EXCLUDED.amount), crisis = coalesce(n.crisis, EXCLUDED.crisis)
                 WHERE n.ddas_status <> EXCLUDED.ddas_status
                   AND (n.status_at IS NULL OR n.status_at <= EXCLUDED.status_at)
-               RETURNING (xmax = 0)""",  # xmax is 0 for a row this statement inserted, not for one it updated
-            signal_id, household_key, municipality_code, partner_id, report_id, category, ddas_status,
-            contact.model_dump_json(exclude_none=True) if contact else None, signal_date, arrears_since, amount, crisis,
-            status_at,
-        )
-        return None if inserted is None else "new" if inserted else "changed"
+               RETURNING signal_id, (xmax = 0) AS inserted""",  # xmax is 0 for a row this statement inserted
+            *bulk.columns([(s.signal_id, s.household_key, s.municipality_code, s.partner_id, s.report_id, s.category,
+                            s.ddas_status, s.contact.model_dump_json(exclude_none=True) if s.contact else None,
+                            s.signal_date, s.arrears_since, s.amount, s.crisis, s.status_at) for s in signals], 13))
+        return {row["signal_id"]: "new" if row["inserted"] else "changed" for row in rows}
 
-    async def open_case_of_household(self, household_key: str) -> uuid.UUID | None:
-        return await self.conn.fetchval(
-            "SELECT case_id FROM cases WHERE household_key = $1 AND status = 'open' ORDER BY opened_at DESC LIMIT 1",
-            household_key)
+    async def open_cases_of_households(self, household_keys: list[str]) -> dict[str, uuid.UUID]:
+        """Each household's open case (the latest opened, should there be more), for those that have one."""
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT ON (household_key) household_key, case_id FROM cases"
+            " WHERE household_key = ANY($1::text[]) AND status = 'open' ORDER BY household_key, opened_at DESC",
+            household_keys)
+        return {row["household_key"]: row["case_id"] for row in rows}
 
     # Letters and contact attempts
 
