@@ -43,23 +43,3 @@ def test_a_service_settles_its_heap_once_started(monkeypatch, restored_gc):
     with TestClient(create_http_app(runtime, title="t")):
         pass
     assert events == [("started", (700, 10, 10)), ("stopped", heap.THRESHOLDS)]
-
-
-def test_free_memory_is_given_back_after_an_older_generation_is_collected(monkeypatch, restored_gc):
-    trims = []
-    monkeypatch.setattr(heap, "_malloc_trim", trims.append)
-    monkeypatch.setattr(gc, "callbacks", [])
-    heap.settle()
-    heap.settle()  # a test process settles more than once: one hook
-    assert gc.callbacks == [heap.trim_after_collection]
-    trims.clear()  # settle() collects too
-    gc.collect(0)
-    assert trims == []  # the young generation alone: too often to be worth it
-    gc.collect(1)
-    gc.collect(2)
-    assert trims == [0, 0]
-
-
-def test_glibc_trims_for_real():
-    assert heap._malloc_trim is not None  # Debian's glibc has it; elsewhere settle() leaves it out
-    assert heap._malloc_trim(0) in (0, 1)

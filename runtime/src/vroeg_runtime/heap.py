@@ -12,23 +12,13 @@ is never scanned again), and collect the young generation only every 50,000 net 
 tracked objects, by which time a batch is usually done and its objects are freed by reference
 counting alone. Measured with 30,000 reports on a warm platform: no pause over 5 ms, 8 to 10 %
 less CPU per report in both services (docs/performance.md).
-
-glibc's malloc keeps what Python frees, in the hope of reuse: in the 1,000,000-row import
-(issue 23) outreach held 13 MB of freed memory after half an hour, which `malloc_trim` gave back.
-So after each collection of the middle or old generation (about once a minute under load, never
-while idle) the process gives its free memory back to the system.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
-from typing import Any
 
 THRESHOLDS = (50_000, 20, 20)
-
-# glibc's; None under another C library (musl), where nothing is trimmed.
-_malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
 
 
 def settle() -> None:
@@ -36,11 +26,3 @@ def settle() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
-    if _malloc_trim is not None and trim_after_collection not in gc.callbacks:
-        gc.callbacks.append(trim_after_collection)
-
-
-def trim_after_collection(phase: str, info: dict[str, Any]) -> None:
-    """A `gc.callbacks` hook: once a middle or old generation is collected, give free memory back."""
-    if phase == "stop" and info["generation"] >= 1 and _malloc_trim is not None:
-        _malloc_trim(0)
