@@ -93,6 +93,28 @@ class KafkaPublisher:
         self._ended = False
 
 
+async def open_pool(database_url: str) -> asyncpg.Pool:
+    """A service's connection pool.
+
+    - Every statement is planned for its own parameters. asyncpg prepares each statement once per
+      connection, and PostgreSQL may then settle on a generic plan made while a table was still
+      empty: matching's batch UPDATE of households kept a plan that scanned the whole table for
+      every batch (a third of the database's time at 500 reports/s, p99 doubled) until the next
+      ANALYZE. Planning a keyed statement costs a fraction of a millisecond per batch.
+    - No timers: prepared statements stay cached, and idle connections open, for the connection's
+      and the pool's life. asyncpg's defaults (five minutes each) set an asyncio timer for every
+      statement it caches and every connection released to the pool, and a timer keeps the context
+      it was set in, even once cancelled, until it is due or the loop purges it: the batch being
+      handled (FastStream keeps its message, with the Kafka records, in the context), for up to five
+      minutes, and then as cyclic garbage until a collection (ADR 0008 makes those rare). In the
+      million-row import (issue 23) outreach grew by about 0.9 MB a minute, past 200 MB; a
+      collection freed 35,000 objects, 11,000 of them Kafka records.
+    """
+    return await asyncpg.create_pool(database_url, min_size=2, max_size=10, max_cached_statement_lifetime=0,
+                                     max_inactive_connection_lifetime=0,
+                                     server_settings={"plan_cache_mode": "force_custom_plan"})
+
+
 @dataclass
 class ServiceRuntime:
     name: str
@@ -135,13 +157,7 @@ class ServiceRuntime:
         return self.pool
 
     async def start(self) -> None:
-        # Every statement is planned for its own parameters. asyncpg prepares each statement once per
-        # connection, and PostgreSQL may then settle on a generic plan made while a table was still
-        # empty: matching's batch UPDATE of households kept a plan that scanned the whole table for
-        # every batch (a third of the database's time at 500 reports/s, p99 doubled) until the next
-        # ANALYZE. Planning a keyed statement costs a fraction of a millisecond per batch.
-        self.pool = await asyncpg.create_pool(self.database_url, min_size=2, max_size=10,
-                                              server_settings={"plan_cache_mode": "force_custom_plan"})
+        self.pool = await open_pool(self.database_url)
         async with self.pool.acquire() as conn:
             await migrations.migrate(conn, self.name, self.migrations_dir)
         for prepare in self._preparations:
