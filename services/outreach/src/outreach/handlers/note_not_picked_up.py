@@ -20,11 +20,11 @@ from vroeg_contracts.privacy import unseal
 from vroeg_runtime.consuming import Within, no_spans
 from vroeg_runtime.unit_of_work import UnitOfWork
 
-from ..adapters.feedback import PartnerFeedback, feedback_message
+from ..adapters.feedback import PartnerFeedback
 from ..adapters.repository import CaseRepository, NotPickedUp
 from ..domain.ddas import client_details
 from .dependencies import OutreachDependencies
-from .partner_feedback import send_feedback
+from .partner_feedback import tell_once_in_batch
 
 
 async def note_not_picked_up(uow: UnitOfWork, envelope: Envelope[SignalNotPickedUp], deps: OutreachDependencies) -> None:
@@ -51,11 +51,8 @@ async def notes_not_picked_up(uow: UnitOfWork, envelopes: Sequence[Envelope[Sign
                                     signal.partner_id, signal.report_id, signal.category.value, signal.ddas_status,
                                     envelope.occurred_at, contact, signal.signal_date, signal.arrears_since,
                                     signal.amount, signal.crisis))
-            if (signal.partner_id, signal.report_id) not in answered:
-                answered.add((signal.partner_id, signal.report_id))
-                message = feedback_message(signal.partner_id, signal.report_id, "not_picked_up", now)
-                messages.append((message, envelope.household_key))
-                send_feedback(uow, message)
+            tell_once_in_batch(uow, answered, messages, partner_id=signal.partner_id, report_id=signal.report_id,
+                               household_key=envelope.household_key, outcome="not_picked_up", decided_at=now)
     changed = await cases.add_not_picked_up(kept)
     households = await cases.open_cases_of_households(sorted({k.household_key for k in kept if k.signal_id in changed})) \
         if changed else {}

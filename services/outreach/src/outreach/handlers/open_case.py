@@ -22,13 +22,13 @@ from vroeg_runtime.consuming import Within, no_spans
 from vroeg_runtime.telemetry import current_traceparent
 from vroeg_runtime.unit_of_work import UnitOfWork
 
-from ..adapters.feedback import PartnerFeedback, feedback_message
+from ..adapters.feedback import PartnerFeedback
 from ..adapters.repository import CaseRepository, NewCase
 from ..adapters.schedule import Schedule
 from ..domain.case import arrears_summary
 from ..domain.plan import Step
 from .dependencies import OutreachDependencies
-from .partner_feedback import send_feedback
+from .partner_feedback import tell_once_in_batch
 
 
 async def open_case(uow: UnitOfWork, envelope: Envelope[HouseholdAtRisk], deps: OutreachDependencies) -> bool:
@@ -60,11 +60,8 @@ async def open_cases(uow: UnitOfWork, envelopes: Sequence[Envelope[HouseholdAtRi
                                decision.window_end, trace_context, arrears_summary(decision.signals)), envelope))
             # Every signal that became part of a case was picked up: its partner hears so, once.
             for signal in decision.signals:
-                if (signal.partner_id, signal.report_id) not in answered:
-                    answered.add((signal.partner_id, signal.report_id))
-                    message = feedback_message(signal.partner_id, signal.report_id, "picked_up", now)
-                    messages.append((message, envelope.household_key))
-                    send_feedback(uow, message)
+                tell_once_in_batch(uow, answered, messages, partner_id=signal.partner_id, report_id=signal.report_id,
+                                   household_key=envelope.household_key, outcome="picked_up", decided_at=now)
         opened.append(True)
     if not new:
         return opened

@@ -4,13 +4,14 @@ topic, keyed by report id, and never why (README, "Feedback to partners")."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from vroeg_contracts import topics
 from vroeg_contracts.events import SignalRef
 from vroeg_contracts.partner_messages import ReportFeedback
 from vroeg_runtime.unit_of_work import UnitOfWork
 
-from ..adapters.feedback import Outcome, PartnerFeedback
+from ..adapters.feedback import Outcome, PartnerFeedback, feedback_message
 
 
 async def tell_partner(uow: UnitOfWork, *, partner_id: str, report_id: str, household_key: str,
@@ -22,6 +23,19 @@ async def tell_partner(uow: UnitOfWork, *, partner_id: str, report_id: str, hous
         return False
     send_feedback(uow, message)
     return True
+
+
+def tell_once_in_batch(uow: UnitOfWork, answered: set[tuple[str, str]], messages: list[tuple[ReportFeedback, str]], *,
+                       partner_id: str, report_id: str, household_key: str, outcome: Outcome,
+                       decided_at: datetime) -> None:
+    """In a batch: send the feedback for a report not answered yet (`answered`, read first with
+    `PartnerFeedback.answered`, grows as the batch goes), and add it to `messages` for `record_many`."""
+    if (partner_id, report_id) in answered:
+        return
+    answered.add((partner_id, report_id))
+    message = feedback_message(partner_id, report_id, outcome, decided_at)
+    messages.append((message, household_key))
+    send_feedback(uow, message)
 
 
 def send_feedback(uow: UnitOfWork, message: ReportFeedback) -> None:
