@@ -83,3 +83,31 @@ async def test_two_relays_publish_each_row_once(pool):
     published = [headers["event_id"] for p in publishers for _, _, _, headers in p.sent]
     assert sorted(published) == sorted(str(i) for i in ids)
     assert all(p.sent for p in publishers)  # the batches were shared, not all taken by one relay
+
+
+class CountingRelay(outbox.OutboxRelay):
+    """Counts how often the relay counts its backlog: a read of every live row."""
+
+    counted = 0
+
+    async def backlog(self) -> int:
+        self.counted += 1
+        return await super().backlog()
+
+
+async def test_a_backlog_is_counted_once_per_interval_not_once_per_batch(pool):
+    ids = await _store(pool, 60)
+    publisher = RecordingPublisher()
+    relay = CountingRelay(pool, publisher, batch_size=5, idle_wait=0.05, backlog_every=60)
+
+    await relay.start()
+    try:
+        async with asyncio.timeout(10):
+            while len(publisher.sent) < len(ids):
+                await asyncio.sleep(0.02)
+    finally:
+        await relay.stop()
+
+    # Twelve full batches, and the first of them counted what was left.
+    assert relay.counted == 1
+    assert [headers["event_id"] for _, _, _, headers in publisher.sent] == [str(i) for i in ids]
