@@ -15,7 +15,8 @@
    (a PDF on disk) and publishes LetterSent. `chain_s` runs from the first report in to the last
    LetterSent out; `letters_per_s` is letters over that time. A last steady phase at a rate the letter stage holds (`--letter-rate`, default
    25 reports/s, so 20 letters/s) gives p50/p99 from a report to its LetterSent.
-5. Peak resident memory of each service process.
+5. Peak resident memory of each service process, and the CPU each of intake, matching and the two
+   floor hops spent per report in their throughput phases (`cpu_ms_per_report`).
 
 The last line printed is one JSON object. Consent runs but gets no work (no one asks to share data).
 The letters are written under the run's state directory and deleted at the end.
@@ -335,6 +336,26 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used so far (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuPerReport:
+    """CPU milliseconds per report of some processes over a phase. Throughput on two cores moves with
+    whatever else the machine does; the CPU a report costs each process moves much less, so it is
+    the number to compare changes by (`cpu_ms_per_report` in the JSON)."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self._pids = pids
+        self._start = {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+    def per_report(self, reports: int) -> dict[str, float]:
+        return {name: round((cpu_seconds(pid) - self._start[name]) * 1000 / reports, 3)
+                for name, pid in self._pids.items()}
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -351,8 +372,10 @@ async def run(args: argparse.Namespace) -> dict:
     print(f"floor: {len(payloads)} reports through two bare hops (no database, no validation) ...", flush=True)
     hops = bench_floor.start_hops(run_id)
     try:
+        floor_cpu = CpuPerReport({f"hop_{n}": hop.pid for n, hop in enumerate(hops, start=1)})
         floor_rate = await throughput(reports(args.reports, run_id + "f", args.seed + 2), only_ours=True,
                                       to=lambda _: bench_floor.REPORTS_TOPIC, decisions=bench_floor.DECISIONS_TOPIC)
+        cpu_ms = floor_cpu.per_report(args.reports)
     finally:
         bench_floor.stop_hops(hops)
     print(f"  floor: {floor_rate:.1f} reports/s", flush=True)
@@ -365,7 +388,9 @@ async def run(args: argparse.Namespace) -> dict:
     stack.start(("intake", "matching", "consent"))
     try:
         print(f"pipeline: {len(payloads)} reports through intake and matching ...", flush=True)
+        pipeline_cpu = CpuPerReport({name: stack[name].process.pid for name in ("intake", "matching")})
         pipeline_rate = await throughput(payloads)
+        cpu_ms.update(pipeline_cpu.per_report(len(payloads)))
         print(f"  pipeline: {pipeline_rate:.1f} reports/s; baseline {baseline_rate:.1f} msgs/s", flush=True)
         steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1, postcode_letters="CD")
         print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
@@ -394,6 +419,7 @@ async def run(args: argparse.Namespace) -> dict:
     return {"reports": len(payloads), "pipeline_reports_per_s": round(pipeline_rate, 1),
             "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
+            "cpu_ms_per_report": cpu_ms,
             "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
             "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count(),
             "chain_reports": len(chain), "outreach_instances": args.outreach_instances, "chain_reports_per_s": round(chain_rate, 1),
