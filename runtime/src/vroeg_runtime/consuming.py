@@ -46,7 +46,7 @@ from vroeg_contracts.envelope import Envelope, Event, parse_event
 from . import metrics
 from .fetch_pacing import BATCHING, PacedFetches
 from .service import ServiceRuntime
-from .telemetry import annotate, continued
+from .telemetry import SPAN_ATTRIBUTE_PREFIX, annotate, child_span
 from .unit_of_work import UnitOfWork, pooled_unit_of_work
 
 log = structlog.get_logger(__name__)
@@ -167,6 +167,9 @@ class DurableConsumer:
 
 
 _tracer = trace.get_tracer(__name__)
+# The headers a record span names (Vroeg's ids, never personal data), and the record's own id.
+_RECORD_ATTRIBUTES = {name: SPAN_ATTRIBUTE_PREFIX + name for name in ("event_id", "event_type", "correlation_id")}
+_MESSAGE_ID = SPAN_ATTRIBUTE_PREFIX + "message_id"
 T = TypeVar("T")
 Within = Callable[[int], AbstractContextManager[object]]
 
@@ -299,10 +302,11 @@ def record_span(delivery: Delivery) -> Iterator[None]:
     """The span of one record's handling. A batch has one consume span; each record gets a span of
     its own as the child of its producer's context, so every report keeps one connected trace (and
     an outbox row written inside it carries that trace on)."""
-    with continued(delivery.headers), _tracer.start_as_current_span(f"{delivery.topic} handle",
-                                                                    kind=trace.SpanKind.CONSUMER):
-        annotate(message_id=delivery.message_id, event_id=delivery.headers.get("event_id"),
-                 event_type=delivery.headers.get("event_type"), correlation_id=delivery.headers.get("correlation_id"))
+    headers = delivery.headers
+    attributes = {attribute: value for name, attribute in _RECORD_ATTRIBUTES.items() if (value := headers.get(name))}
+    attributes[_MESSAGE_ID] = delivery.message_id
+    with child_span(_tracer, f"{delivery.topic} handle", headers, kind=trace.SpanKind.CONSUMER, attributes=attributes,
+                    current=True):
         yield
 
 

@@ -10,7 +10,6 @@ import contextlib
 import json
 import uuid
 from dataclasses import dataclass
-from collections.abc import Iterator
 from typing import Any, Protocol
 
 import asyncpg
@@ -21,7 +20,7 @@ from opentelemetry import propagate, trace
 from vroeg_contracts.envelope import Envelope
 
 from . import metrics
-from .telemetry import SPAN_ATTRIBUTE_PREFIX, extract_from, inject_into
+from .telemetry import SPAN_ATTRIBUTE_PREFIX, child_span, inject_into
 
 log = structlog.get_logger(__name__)
 
@@ -90,26 +89,23 @@ _tracer = trace.get_tracer(__name__)
 _RELAY_ATTRIBUTES = {name: SPAN_ATTRIBUTE_PREFIX + name for name in ("event_id", "event_type", "correlation_id")}
 
 
-@contextlib.contextmanager
-def relay_span(topic: str, headers: dict[str, str]) -> Iterator[dict[str, str]]:
-    """The span of publishing one stored message, as a child of the trace context saved with it.
-    Yields the headers to send, which carry this span's context on to the consumers.
+def relay_span(topic: str, headers: dict[str, str]) -> child_span:
+    """The span of publishing one stored message, as a child of the trace context saved with it
+    (`headers_to_send` puts this span's context in the message).
 
     The span is not made current: nothing runs inside it but the send, and attaching and detaching
     a context per message was a fifth of the span's cost (4 of 22 µs)."""
-    span = _tracer.start_span(f"outbox relay {topic}", context=extract_from(headers), kind=trace.SpanKind.PRODUCER,
-                              attributes={attribute: headers[name] for name, attribute in _RELAY_ATTRIBUTES.items()
-                                          if name in headers})
-    try:
-        sent = {k: v for k, v in headers.items() if k not in ("traceparent", "tracestate")}
-        propagate.inject(sent, context=trace.set_span_in_context(span))
-        yield sent
-    except BaseException as error:
-        span.record_exception(error)
-        span.set_status(trace.StatusCode.ERROR, type(error).__name__)
-        raise
-    finally:
-        span.end()
+    return child_span(_tracer, f"outbox relay {topic}", headers, kind=trace.SpanKind.PRODUCER, current=False,
+                      attributes={attribute: headers[name] for name, attribute in _RELAY_ATTRIBUTES.items()
+                                  if name in headers})
+
+
+def headers_to_send(headers: dict[str, str], span: trace.Span) -> list[tuple[str, bytes]]:
+    """A stored message's headers as Kafka takes them, with the trace context of its relay span in
+    place of the one saved with it, so the consumers continue the trace from the publishing."""
+    sent = {k: v for k, v in headers.items() if k not in ("traceparent", "tracestate")}
+    propagate.inject(sent, context=trace.set_span_in_context(span))
+    return [(k, v.encode()) for k, v in sent.items()]
 
 
 class OutboxRelay:

@@ -27,7 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import heap, metrics, migrations
 from .kafka_auth import aiokafka_options, faststream_security
-from .outbox import OutboxRelay, relay_span
+from .outbox import OutboxRelay, headers_to_send, relay_span
 from .telemetry import configure_tracing
 
 log = structlog.get_logger(__name__)
@@ -74,9 +74,9 @@ class KafkaPublisher:
             # Send all, then await all confirmations: one round trip per batch, not per message.
             pending = []
             for topic, key, payload, headers in messages:
-                with relay_span(topic, headers) as sent:
+                with relay_span(topic, headers) as span:
                     pending.append(await self._producer.send(topic, payload, key=key,
-                                                             headers=[(k, v.encode()) for k, v in sent.items()]))
+                                                             headers=headers_to_send(headers, span)))
             await asyncio.gather(*pending)
         except PRODUCER_ENDED:
             # The relay retries the batch with a new producer (a new producer id); what the old one

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -92,13 +92,45 @@ def inject_into(headers: dict[str, str]) -> dict[str, str]:
     return headers
 
 
-def extract_from(headers: dict[str, str]) -> Context:
+def extract_from(headers: Mapping[str, str]) -> Context:
     return propagate.extract(headers)
 
 
 def current_traceparent() -> dict[str, str]:
     """The current trace context as a small dict, to store with work that runs later (a schedule row)."""
     return inject_into({})
+
+
+class child_span:  # noqa: N801 - used as a function: `with child_span(...) as span`
+    """A span as the child of the trace context a message carries (`carrier`: its headers, or an
+    outbox row's), made the current span if `current`. An error is recorded by its type only.
+
+    The hot paths open one per record and per published message: started with its attributes and
+    its parent's context and attached once, and a class rather than a generator, it costs about
+    two thirds of `start_as_current_span` in `continued` with the attributes set one by one."""
+
+    __slots__ = ("_tracer", "_name", "_carrier", "_kind", "_attributes", "_current", "_span", "_token")
+
+    def __init__(self, tracer: trace.Tracer, name: str, carrier: Mapping[str, str], *, kind: trace.SpanKind,
+                 attributes: Mapping[str, str], current: bool) -> None:
+        self._tracer, self._name, self._carrier = tracer, name, carrier
+        self._kind, self._attributes, self._current = kind, attributes, current
+
+    def __enter__(self) -> trace.Span:
+        parent = extract_from(self._carrier)
+        self._span = self._tracer.start_span(self._name, context=parent, kind=self._kind, attributes=self._attributes)
+        self._token = otel_context.attach(trace.set_span_in_context(self._span, parent)) if self._current else None
+        return self._span
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        if error is not None:
+            # By its type: `record_exception` would keep the message and the traceback's last line,
+            # and an error from a driver or a parser may quote the value it choked on.
+            self._span.add_event("exception", {"exception.type": type(error).__qualname__, "exception.escaped": True})
+            self._span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+        self._span.end()
+        if self._token is not None:
+            otel_context.detach(self._token)
 
 
 @contextlib.contextmanager
