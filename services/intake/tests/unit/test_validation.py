@@ -185,6 +185,19 @@ def test_a_nul_in_a_phone_number_does_not_hide_the_other_problems():
     assert fields_of(report(client__phone="06\x00", client__postcode="1234 SS")) == {"client.phone", "client.postcode"}
 
 
+@pytest.mark.parametrize("unstorable", ["\x00", "\udfff"], ids=["NUL", "unpaired surrogate"])
+@pytest.mark.parametrize("where", ["a key", "a list item", "a nested key"])
+def test_unstorable_text_anywhere_in_a_report_is_refused(unstorable, where):
+    data = report()
+    if where == "a key":
+        data[f"note{unstorable}"] = "x"
+    elif where == "a list item":
+        data["notes"] = ["x", f"y{unstorable}"]
+    else:
+        data["client"][f"bijzonderheden{unstorable}"] = "x"
+    assert "contains a NUL character or an unpaired surrogate" in reasons_of(data).values()
+
+
 def test_a_valid_report_has_no_warnings():
     assert accepted(report()).warnings == ()
 
