@@ -14,6 +14,7 @@ import pytest
 from vroeg_contracts.envelope import Envelope
 from vroeg_contracts.events import ErasureRequested
 from vroeg_runtime.consuming import Delivery, RetryPolicy, Subscription, TransactionalConsumer, envelopes_of
+from vroeg_runtime.metrics import REGISTRY
 from vroeg_runtime.unit_of_work import UnitOfWork, pooled_unit_of_work
 
 
@@ -115,3 +116,23 @@ async def test_records_a_subscription_does_not_want_are_neither_parsed_nor_claim
     await consumer.process_batch([skipped])  # a batch of nothing wanted opens no unit of work
     assert [r["household_key"] for r in await handled.fetch("SELECT * FROM handled")] == ["hh-wanted"]
     assert await handled.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'wanted-only'") == 1
+
+
+async def test_every_record_of_a_handled_batch_is_counted_by_its_topic(handled):
+    async def handle(uow: UnitOfWork, envelope: Envelope[ErasureRequested]) -> None:
+        await uow.conn.execute("INSERT INTO handled VALUES ($1)", envelope.household_key)
+
+    def counted(topic: str) -> tuple[float, float]:
+        labels = {"service": "metrics-test", "topic": topic}
+        return (REGISTRY.get_sample_value("vroeg_messages_handled_total", {**labels, "outcome": "handled"}) or 0,
+                REGISTRY.get_sample_value("vroeg_message_processing_seconds_count", labels) or 0)
+
+    consumer = TransactionalConsumer(
+        service="metrics-test", broker=FakeBroker(), pool=lambda: handled,
+        subscription=Subscription(inbox="metrics-test", parse=envelopes_of(ErasureRequested), handle=handle))
+    other = "vroeg.other.erasure-requested.v1"
+    batch = [delivery(erasure(f"hh-{n}"), n) for n in range(3)]
+    batch.append(Delivery(other, 0, 9, b"k", erasure("hh-other").to_bytes(), {}))
+    await consumer.process_batch(batch)
+    assert counted("vroeg.consent.erasure-requested.v1") == (3, 3)
+    assert counted(other) == (1, 1)
