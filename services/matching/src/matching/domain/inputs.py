@@ -17,7 +17,7 @@ def decision_inputs(household: Household, in_force: PolicyInForce, assessment: A
     """What a decision was taken on, stored with it for the team and auditors (pseudonymous)."""
     return {
         "trigger": trigger,
-        "policy": in_force.policy.summary(),
+        "policy": in_force.summary,
         "policy_version": in_force.version,
         "signals": signal_inputs(household.signals),
         "closed_cases": {str(case): day.isoformat() for case, day in sorted(household.closed.items())},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -112,6 +113,12 @@ class PolicyInForce:
 
     policy: Policy
     version: str
+
+    @functools.cached_property
+    def summary(self) -> dict[str, object]:
+        """The policy as every decision under this version stores it (`Policy.summary`), built once
+        per version rather than once per decision."""
+        return self.policy.summary()
 
 
 class UnknownMunicipality(LookupError):
