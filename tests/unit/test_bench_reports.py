@@ -40,3 +40,21 @@ def test_the_bench_reads_an_event_from_its_headers_as_from_its_payload():
     bare = SimpleNamespace(value=message.payload, headers=[])
     assert _identity(published) == _identity(bare) == {"event_type": "ErasureRequested",
                                                        "correlation_id": message.headers["correlation_id"]}
+
+
+def test_the_latency_is_split_into_its_stretches_from_the_records_times():
+    import time
+
+    from vroeg_devtools.bench import _hops
+
+    to_perf = time.perf_counter() - time.time()  # wall clock to perf_counter, in seconds
+    sent_wall = time.time() - 10
+    stretches = [(sent_wall + n + to_perf, f"c{n}", int((sent_wall + n) * 1000) + 80 + 20 * n,
+                  sent_wall + n + to_perf + 0.1 + 0.02 * n + 0.005) for n in range(3)]
+    arrears_at = {f"c{n}": int((sent_wall + n) * 1000) + 30 + 10 * n for n in range(3)}
+    arrears_at.pop("c2")  # its ArrearsReported was not read: left out, not counted as zero
+    hops = _hops(stretches, arrears_at)
+    expected = {"to_arrears_reported": [35, 40], "to_decision": [55, 60], "to_reader": [25, 25]}  # p50, p99
+    assert hops.keys() == expected.keys()
+    # Record times are whole milliseconds: within one of the exact value.
+    assert all(abs(got - want) <= 1 for name in expected for got, want in zip(hops[name], expected[name]))

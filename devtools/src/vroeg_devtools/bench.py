@@ -7,7 +7,8 @@
    bare Python hops on the same broker (`bench_floor`), the most a two-hop pipeline in Python
    reaches here.
 3. Latency: reports at a steady rate (default 500/s); per report, the time from sending it to
-   reading its decision.
+   reading its decision, and the same per stretch of the way (`latency_hops_ms`: to intake's
+   ArrearsReported, to matching's decision, to the bench), from the records' times.
 4. The whole chain (issue 23): outreach starts (two instances by default, `--outreach-instances`:
    one process holds about 150 letters/s here and leaves the second core partly idle), its consumer
    group past the decisions so far, and a second national month (`--chain-reports`) goes through
@@ -154,7 +155,7 @@ async def _count_decisions(consumer: AIOKafkaConsumer, want: int, on_decision=No
         now = time.perf_counter()
         for records in batch.values():
             for record in records:
-                envelope = _identity(record)
+                envelope = _identity(record) | {"published_ms": record.timestamp}
                 if envelope["event_type"] in types and (ours is None or envelope["correlation_id"] in ours):
                     seen += 1
                     if on_decision:
@@ -290,13 +291,18 @@ async def letter_latency(payloads: list[tuple[str, bytes, str]], rate: float) ->
     return p50, p99, len(latencies)
 
 
-async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float]:
-    """p50 and p99 in ms from sending a report to reading its decision, at a steady rate."""
+async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[float, float, dict[str, list[float]]]:
+    """p50 and p99 in ms from sending a report to reading its decision, at a steady rate; and the
+    same per stretch of the way (`_hops`)."""
     # From the end: reading the throughput phase's decisions first would be timed as latency.
     consumer = await bus.reader_at_end(topics.MATCHING_DECISIONS, fetch_max_bytes=52_428_800)
+    arrears = await bus.reader_at_end(topics.ARREARS_REPORTED, fetch_max_bytes=52_428_800)
     producer = await _producer()
     sent_at: dict[str, float] = {}
     latencies: list[tuple[float, float]] = []  # (when sent, seconds into the phase; latency in ms)
+    # Per report: (sent, intake published its ArrearsReported, matching published the decision, read).
+    stretches: list[tuple[float, str, int, float]] = []
+    arrears_at: dict[str, int] = {}
     phase_start = time.perf_counter()
     by_correlation = {str(correlation_id_of(p, rid)): rid for p, _, rid in payloads}
 
@@ -305,18 +311,57 @@ async def latency(payloads: list[tuple[str, bytes, str]], rate: float) -> tuple[
         if report_id in sent_at:
             sent = sent_at.pop(report_id)
             latencies.append((sent - phase_start, (now - sent) * 1000))
+            stretches.append((sent, envelope["correlation_id"], envelope["published_ms"], now))
 
     async def send() -> None:
         await _send_at_rate(producer, payloads, rate, sent_at, lambda _partner, report_id: report_id)
 
     try:
         sender = asyncio.create_task(send())
+        reading = asyncio.create_task(_published_at(arrears, arrears_at))
         await _count_decisions(consumer, len(payloads), on_decision, ours=by_correlation)
         await sender
+        await asyncio.sleep(1)  # the last ArrearsReported were read before their decisions; this is ample
+        reading.cancel()
     finally:
         await producer.stop()
         await consumer.stop()
-    return _print_windows(latencies, "reports")
+        await arrears.stop()
+    p50, p99 = _print_windows(latencies, "reports")
+    return p50, p99, _hops(stretches, arrears_at)
+
+
+async def _published_at(consumer: AIOKafkaConsumer, published: dict[str, int]) -> None:
+    """Note when each event read was published (its record's time, set by the relay's producer), by
+    correlation id, until cancelled."""
+    while True:
+        batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
+        for records in batch.values():
+            for record in records:
+                published[_identity(record)["correlation_id"]] = record.timestamp
+
+
+def _hops(stretches: list[tuple[float, str, int, float]], arrears_at: dict[str, int]) -> dict[str, list[float]]:
+    """p50 and p99 in ms of each stretch from a report to its decision, from the records' times
+    (wall clock, in ms, as the relays' producers set them):
+    - `to_arrears_reported`: the report sent, until intake's relay publishes its ArrearsReported
+      (Kafka, intake's fetch and batch, its commit, the relay finding the row);
+    - `to_decision`: from there until matching's relay publishes the decision (intake's linger and
+      acknowledgement, matching's fetch and batch, its commit, its relay);
+    - `to_reader`: from there until the bench reads it (matching's linger and acknowledgement, the
+      bench's fetch)."""
+    wall = time.time() - time.perf_counter()  # perf_counter to wall clock, in seconds
+    parts: dict[str, list[float]] = {"to_arrears_reported": [], "to_decision": [], "to_reader": []}
+    for sent, correlation_id, decided_ms, read in stretches:
+        if (arrears_ms := arrears_at.get(correlation_id)) is None:
+            continue
+        parts["to_arrears_reported"].append(arrears_ms - (sent + wall) * 1000)
+        parts["to_decision"].append(decided_ms - arrears_ms)
+        parts["to_reader"].append((read + wall) * 1000 - decided_ms)
+    result = {name: [round(v, 1) for v in _percentiles(values)] for name, values in parts.items() if values}
+    for name, (p50, p99) in result.items():
+        print(f"  {name}: p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
+    return result
 
 
 def _print_windows(latencies: list[tuple[float, float]], what: str) -> tuple[float, float]:
@@ -394,7 +439,7 @@ async def run(args: argparse.Namespace) -> dict:
         print(f"  pipeline: {pipeline_rate:.1f} reports/s; baseline {baseline_rate:.1f} msgs/s", flush=True)
         steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1, postcode_letters="CD")
         print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
-        p50, p99 = await latency(steady, args.rate)
+        p50, p99, hops = await latency(steady, args.rate)
         # Outreach starts past the decisions so far: the chain is timed on reports of its own.
         stack.skip_history = True
         stack.start(("outreach",))
@@ -420,7 +465,7 @@ async def run(args: argparse.Namespace) -> dict:
             "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "cpu_ms_per_report": cpu_ms,
-            "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate,
+            "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate, "latency_hops_ms": hops,
             "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count(),
             "chain_reports": len(chain), "outreach_instances": args.outreach_instances, "chain_reports_per_s": round(chain_rate, 1),
             "letters": letter_count, "letters_per_s": round(letters_rate, 1), "chain_s": round(chain_s, 1),
