@@ -35,14 +35,16 @@ log = structlog.get_logger(__name__)
 Loop = Callable[["ServiceRuntime"], Awaitable[None]]
 
 
-# Idempotent with acks=all: a retried send is not written twice by the broker. A few ms of linger
-# lets one produce request carry many rows. Batches of up to 512 KiB per partition (aiokafka's
-# default is 16 KiB, a dozen envelopes): an idempotent producer has one request in flight, so a
-# relay batch of 500 went out as several requests one after the other, each a round trip and a
-# socket write (the biggest single item in intake's and matching's profiles). The broker takes
-# batches up to its message.max.bytes, 1 MiB by default. With this the bench's floor doubled and
-# intake's and matching's CPU per report fell by 5 to 9 % (docs/performance.md).
-RELAY_PRODUCER = {"acks": "all", "enable_idempotence": True, "linger_ms": 5, "max_batch_size": 524_288}
+# Idempotent with acks=all: a retried send is not written twice by the broker. Batches of up to
+# 512 KiB per partition (aiokafka's default is 16 KiB, a dozen envelopes): an idempotent producer
+# has one request in flight, so a relay batch of 500 went out as several requests one after the
+# other, each a round trip and a socket write (the biggest single item in intake's and matching's
+# profiles). The broker takes batches up to its message.max.bytes, 1 MiB by default. With this the
+# bench's floor doubled and intake's and matching's CPU per report fell by 5 to 9 %.
+# No linger: the relay hands a whole batch to `send` before it awaits anything (`send` does not
+# suspend while the topic's metadata is known and the batch has room), so one request carries it
+# anyway, and the 5 ms of linger were only 5 ms more per hop (docs/performance.md).
+RELAY_PRODUCER = {"acks": "all", "enable_idempotence": True, "linger_ms": 0, "max_batch_size": 524_288}
 
 
 # Errors after which an idempotent aiokafka producer is done for: its sender task ends, and every
