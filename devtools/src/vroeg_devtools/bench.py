@@ -351,13 +351,21 @@ def _hops(stretches: list[tuple[float, str, int, float]], arrears_at: dict[str, 
     - `to_reader`: from there until the bench reads it (matching's linger and acknowledgement, the
       bench's fetch)."""
     wall = time.time() - time.perf_counter()  # perf_counter to wall clock, in seconds
-    parts: dict[str, list[float]] = {"to_arrears_reported": [], "to_decision": [], "to_reader": []}
+    names = ("to_arrears_reported", "to_decision", "to_reader")
+    parts: dict[str, list[float]] = {name: [] for name in names}
+    by_window: dict[int, dict[str, list[float]]] = {}  # the same per 5 s window of sending
+    first = min((sent for sent, *_ in stretches), default=0.0)
     for sent, correlation_id, decided_ms, read in stretches:
         if (arrears_ms := arrears_at.get(correlation_id)) is None:
             continue
-        parts["to_arrears_reported"].append(arrears_ms - (sent + wall) * 1000)
-        parts["to_decision"].append(decided_ms - arrears_ms)
-        parts["to_reader"].append((read + wall) * 1000 - decided_ms)
+        window = by_window.setdefault(int((sent - first) // 5) * 5, {name: [] for name in names})
+        for name, ms in zip(names, (arrears_ms - (sent + wall) * 1000, decided_ms - arrears_ms,
+                                    (read + wall) * 1000 - decided_ms)):
+            parts[name].append(ms)
+            window[name].append(ms)
+    for start, window in sorted(by_window.items()):
+        print(f"  sent {start:3d}-{start + 5:3d} s: p50 by stretch " + ", ".join(
+            f"{name} {statistics.median(values):5.1f}" for name, values in window.items()) + " ms", flush=True)
     result = {name: [round(v, 1) for v in _percentiles(values)] for name, values in parts.items() if values}
     for name, (p50, p99) in result.items():
         print(f"  {name}: p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", flush=True)
