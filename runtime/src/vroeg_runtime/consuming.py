@@ -25,7 +25,7 @@ import collections
 import contextlib
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -301,17 +301,15 @@ class TransactionalConsumer(Generic[T]):
             raise PermanentError(str(error)) from error
 
 
-@contextlib.contextmanager
-def record_span(delivery: Delivery) -> Iterator[None]:
+def record_span(delivery: Delivery) -> child_span:
     """The span of one record's handling. A batch has one consume span; each record gets a span of
     its own as the child of its producer's context, so every report keeps one connected trace (and
     an outbox row written inside it carries that trace on)."""
     headers = delivery.headers
     attributes = {attribute: value for name, attribute in _RECORD_ATTRIBUTES.items() if (value := headers.get(name))}
     attributes[_MESSAGE_ID] = delivery.message_id
-    with child_span(_tracer, f"{delivery.topic} handle", headers, kind=trace.SpanKind.CONSUMER, attributes=attributes,
-                    current=True):
-        yield
+    return child_span(_tracer, f"{delivery.topic} handle", headers, kind=trace.SpanKind.CONSUMER,
+                      attributes=attributes, current=True)
 
 
 def _delivery(record: Any) -> Delivery:
