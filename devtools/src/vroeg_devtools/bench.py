@@ -349,10 +349,10 @@ def _hops(stretches: list[tuple[float, str, int, float]], arrears_at: dict[str, 
     (wall clock, in ms, as the relays' producers set them):
     - `to_arrears_reported`: the report sent, until intake's relay publishes its ArrearsReported
       (Kafka, intake's fetch and batch, its commit, the relay finding the row);
-    - `to_decision`: from there until matching's relay publishes the decision (intake's linger and
-      acknowledgement, matching's fetch and batch, its commit, its relay);
-    - `to_reader`: from there until the bench reads it (matching's linger and acknowledgement, the
-      bench's fetch)."""
+    - `to_decision`: from there until matching's relay publishes the decision (the broker's
+      acknowledgement to intake, matching's fetch and batch, its commit, its relay);
+    - `to_reader`: from there until the bench reads it (the broker's acknowledgement to matching,
+      the bench's fetch)."""
     wall = time.time() - time.perf_counter()  # perf_counter to wall clock, in seconds
     names = ("to_arrears_reported", "to_decision", "to_reader")
     parts: dict[str, list[float]] = {name: [] for name in names}
@@ -456,7 +456,7 @@ async def run(args: argparse.Namespace) -> dict:
         warm_p50, warm_p99, _ = await latency(warmup, args.rate) if warmup else (0.0, 0.0, {})
         steady = reports(int(args.rate * args.steady_seconds), run_id + "s", args.seed + 1, postcode_letters="CD")
         print(f"latency: {len(steady)} reports at {args.rate:.0f}/s ...", flush=True)
-        p50, p99, hops = await latency(steady, args.rate)
+        p50, p99, by_stretch = await latency(steady, args.rate)
         # Outreach starts past the decisions so far: the chain is timed on reports of its own.
         stack.skip_history = True
         stack.start(("outreach",))
@@ -482,7 +482,7 @@ async def run(args: argparse.Namespace) -> dict:
             "baseline_msgs_per_s": round(baseline_rate, 1), "ratio": round(pipeline_rate / baseline_rate, 4),
             "floor_reports_per_s": round(floor_rate, 1), "share_of_floor": round(pipeline_rate / floor_rate, 3),
             "cpu_ms_per_report": cpu_ms,
-            "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate, "latency_hops_ms": hops,
+            "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "steady_rate_per_s": args.rate, "latency_hops_ms": by_stretch,
             "warmup_seconds": args.warmup_seconds, "warmup_p50_ms": round(warm_p50, 1), "warmup_p99_ms": round(warm_p99, 1),
             "peak_rss_mb": rss, "log_level": args.log_level, "cpus": os.cpu_count(),
             "chain_reports": len(chain), "outreach_instances": args.outreach_instances, "chain_reports_per_s": round(chain_rate, 1),

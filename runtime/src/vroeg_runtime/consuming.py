@@ -47,7 +47,7 @@ from vroeg_contracts.envelope import Envelope, Event, parse_event
 from . import metrics
 from .fetch_pacing import BATCHING, PacedFetches
 from .service import ServiceRuntime
-from .telemetry import SPAN_ATTRIBUTE_PREFIX, annotate, child_span
+from .telemetry import SPAN_ATTRIBUTE_PREFIX, annotate, child_span, header_ids
 from .unit_of_work import UnitOfWork, pooled_unit_of_work
 
 log = structlog.get_logger(__name__)
@@ -168,8 +168,7 @@ class DurableConsumer:
 
 
 _tracer = trace.get_tracer(__name__)
-# The headers a record span names (Vroeg's ids, never personal data), and the record's own id.
-_RECORD_ATTRIBUTES = {name: SPAN_ATTRIBUTE_PREFIX + name for name in ("event_id", "event_type", "correlation_id")}
+# A record span names the record's own id beside the ids its headers carry.
 _MESSAGE_ID = SPAN_ATTRIBUTE_PREFIX + "message_id"
 T = TypeVar("T")
 Within = Callable[[int], AbstractContextManager[object]]
@@ -305,11 +304,8 @@ def record_span(delivery: Delivery) -> child_span:
     """The span of one record's handling. A batch has one consume span; each record gets a span of
     its own as the child of its producer's context, so every report keeps one connected trace (and
     an outbox row written inside it carries that trace on)."""
-    headers = delivery.headers
-    attributes = {attribute: value for name, attribute in _RECORD_ATTRIBUTES.items() if (value := headers.get(name))}
-    attributes[_MESSAGE_ID] = delivery.message_id
-    return child_span(_tracer, f"{delivery.topic} handle", headers, kind=trace.SpanKind.CONSUMER,
-                      attributes=attributes, current=True)
+    return child_span(_tracer, f"{delivery.topic} handle", delivery.headers, kind=trace.SpanKind.CONSUMER,
+                      attributes={**header_ids(delivery.headers), _MESSAGE_ID: delivery.message_id}, current=True)
 
 
 def _delivery(record: Any) -> Delivery:

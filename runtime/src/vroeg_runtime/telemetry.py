@@ -24,6 +24,8 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, Spa
 from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision, ParentBased, Sampler, SamplingResult
 
 SPAN_ATTRIBUTE_PREFIX = "vroeg."
+# The ids every message carries in its headers, named on the spans of handling and publishing it.
+_HEADER_IDS = {name: SPAN_ATTRIBUTE_PREFIX + name for name in ("event_id", "event_type", "correlation_id")}
 
 
 class JsonLinesSpanExporter(SpanExporter):
@@ -99,6 +101,12 @@ def extract_from(headers: Mapping[str, str]) -> Context:
 def current_traceparent() -> dict[str, str]:
     """The current trace context as a small dict, to store with work that runs later (a schedule row)."""
     return inject_into({})
+
+
+def header_ids(headers: Mapping[str, str]) -> dict[str, str]:
+    """A message's ids (event, event type, correlation) from its headers, as span attributes. Only
+    Vroeg's ids: never personal data."""
+    return {attribute: headers[name] for name, attribute in _HEADER_IDS.items() if name in headers}
 
 
 class child_span:  # noqa: N801 - used as a function: `with child_span(...) as span`
