@@ -23,6 +23,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from vroeg_contracts.envelope import correlation_id_of
 from vroeg_runtime.consuming import HOT_FETCH
+from vroeg_runtime.offset_commits import OffsetCommits
 from vroeg_runtime.service import RELAY_PRODUCER
 
 from . import bus
@@ -42,11 +43,13 @@ def _decision(report: bytes) -> bytes:
 
 
 async def hop(source: str, target: str, group: str, decide: bool) -> None:
-    """Consume batches the way the services do (a hot fetch, up to 500 records, commit after the
-    sends are confirmed) and produce one record per record, with the relay's producer settings."""
+    """Consume batches the way the services do (a hot fetch, up to 500 records, offsets committed in
+    the background after the sends are confirmed) and produce one record per record, with the relay's
+    producer settings."""
     consumer = AIOKafkaConsumer(source, **bus.client_options(), group_id=group, auto_offset_reset="latest",
                                 enable_auto_commit=False, **HOT_FETCH)
     producer = AIOKafkaProducer(**bus.client_options(), **RELAY_PRODUCER)
+    commits = OffsetCommits("floor")
     await consumer.start()
     await producer.start()
     deadline = time.monotonic() + ASSIGNMENT_TIMEOUT_S
@@ -59,11 +62,11 @@ async def hop(source: str, target: str, group: str, decide: bool) -> None:
     print(READY, flush=True)
     while True:
         batch = await consumer.getmany(timeout_ms=20, max_records=500)
-        sent = [await producer.send(target, _decision(r.value) if decide else r.value, key=r.key)
-                for records in batch.values() for r in records]
+        received = [r for records in batch.values() for r in records]
+        sent = [await producer.send(target, _decision(r.value) if decide else r.value, key=r.key) for r in received]
         if sent:
             await asyncio.gather(*sent)
-            await consumer.commit()
+            commits.done(consumer, received)
 
 
 def start_hops(run: str) -> list[subprocess.Popen[str]]:

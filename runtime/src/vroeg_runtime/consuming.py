@@ -46,6 +46,7 @@ from vroeg_contracts.envelope import Envelope, Event, parse_event
 
 from . import metrics
 from .fetch_pacing import BATCHING, PacedFetches
+from .offset_commits import OffsetCommits
 from .service import ServiceRuntime
 from .telemetry import SPAN_ATTRIBUTE_PREFIX, annotate, child_span, header_ids
 from .unit_of_work import UnitOfWork, pooled_unit_of_work
@@ -333,7 +334,8 @@ HOT_FETCH = {"fetch_min_bytes": BATCHING.min_bytes, "fetch_max_wait_ms": BATCHIN
 
 def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_id: str,
                       consumer: TransactionalConsumer, max_records: int = 500, hot: bool = False,
-                      pattern: str | None = None) -> Any:
+                      pattern: str | None = None, stopping: asyncio.Event | None = None,
+                      commits: OffsetCommits | None = None) -> Any:
     """Register `consumer` on the topics: consumer group from the earliest offset, batches, manual ack.
 
     With a `pattern` (FastStream's: `partner.{partner_id}.reports.v1`) instead of topic names, every
@@ -346,8 +348,13 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
     more CPU than anything else on a small machine; idle or at a low rate it asks for the first
     record, as the quiet subscriptions always do, which halves what the idle consumer and the
     broker cost.
+
+    A batch's offsets are committed once its work is durable, in the background (`OffsetCommits`,
+    ADR 0020); once `stopping` is set, each batch waits for its commit, since the consumer is
+    closed right after the last one.
     """
     pacing = PacedFetches() if hot else None
+    commits = commits or OffsetCommits(consumer.service)
 
     @broker.subscriber(*topic_names, pattern=pattern, group_id=group_id, auto_offset_reset="earliest",
                        ack_policy=AckPolicy.MANUAL,
@@ -359,11 +366,15 @@ def subscribe_batches(broker: KafkaBroker, topic_names: Iterable[str], *, group_
         except BaseException:
             await msg.nack()  # rewind every partition of the batch: nothing is committed past it
             raise
-        await msg.ack()
+        kafka_consumer = getattr(msg, "consumer", None)
+        if stopping is not None and stopping.is_set():
+            await commits.done_and_committed(kafka_consumer, records)
+        else:
+            commits.done(kafka_consumer, records)
         last = records[-1]
         _record_lag(msg, consumer.service, last.topic, last.partition, last.offset)
         if pacing is not None:
-            pacing.after_batch(getattr(msg, "consumer", None), len(records))
+            pacing.after_batch(kafka_consumer, len(records))
 
     return on_batch
 
@@ -379,7 +390,10 @@ def consume(runtime: ServiceRuntime, topic_names: Iterable[str], *, group_id: st
     consumer: TransactionalConsumer[Any] = TransactionalConsumer(
         service=runtime.name, broker=runtime.broker, pool=lambda: runtime.db, subscription=subscription,
         protect_dead_letter=protect_dead_letter)
-    subscribe_batches(runtime.broker, topic_names, group_id=group_id, consumer=consumer, hot=hot, pattern=pattern)
+    commits = OffsetCommits(runtime.name)
+    subscribe_batches(runtime.broker, topic_names, group_id=group_id, consumer=consumer, hot=hot, pattern=pattern,
+                      stopping=runtime.stopping, commits=commits)
+    runtime.before_broker_stops(commits.flush)
     return consumer
 
 

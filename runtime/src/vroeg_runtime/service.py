@@ -135,6 +135,8 @@ class ServiceRuntime:
     # Work done once the database is migrated, before any message or request is taken (intake loads
     # its partners from its database): see `once_migrated`.
     _preparations: list[Callable[[asyncpg.Pool], Awaitable[object]]] = field(init=False, default_factory=list)
+    # Work that must finish before the consumers close (the offsets of batches already done).
+    _before_broker_stops: list[Callable[[], Awaitable[object]]] = field(init=False, default_factory=list)
     broker: KafkaBroker = field(init=False)
     pool: asyncpg.Pool | None = field(init=False, default=None)
     relay: OutboxRelay | None = field(init=False, default=None)
@@ -194,6 +196,8 @@ class ServiceRuntime:
         """Drain: stop taking messages and let handlers in flight finish, then stop the rest."""
         log.info("service_stopping")
         self.stopping.set()
+        for work in self._before_broker_stops:
+            await work()
         await self.broker.stop()  # waits for handlers in flight (graceful_timeout)
         for task in self._tasks:
             task.cancel()
@@ -208,6 +212,11 @@ class ServiceRuntime:
             await self.pool.close()
         log.info("service_stopped")
         self.tracer_provider.shutdown()  # flushes the spans still queued
+
+    def before_broker_stops(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Run `work` when the service stops, before the broker closes its consumers; a handler in
+        flight may still finish after it (see `subscribe_batches` for what it then does itself)."""
+        self._before_broker_stops.append(work)
 
     def once_migrated(self, work: Callable[[asyncpg.Pool], Awaitable[object]]) -> None:
         """Run `work` at start-up, once the database is migrated and before the broker or the HTTP API
