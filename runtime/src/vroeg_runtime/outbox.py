@@ -10,6 +10,7 @@ import contextlib
 import json
 import uuid
 from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
 import asyncpg
@@ -106,6 +107,27 @@ def headers_to_send(headers: dict[str, str], span: trace.Span) -> list[tuple[str
     return [(k, v.encode()) for k, v in sent.items()]
 
 
+@contextlib.asynccontextmanager
+async def _relay_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """The relay's transaction, begun with its setting in one round trip (asyncpg's `transaction()`
+    sends BEGIN alone, and the relay runs a round per batch of every consumer).
+
+    The outbox is a queue table: few live rows among many deleted ones, so the planner's estimate
+    invites a sequential scan of every page the queue ever used (12 ms per poll after 100,000
+    reports, and growing). The index walks from the oldest live row, and skips the dead entries
+    that earlier scans marked."""
+    await conn.execute("BEGIN; SET LOCAL enable_seqscan = off")
+    try:
+        yield
+    except BaseException:
+        # If this fails too (the connection is gone, or busy with a cancelled query), releasing the
+        # connection rolls back or closes it; the error that matters is the first.
+        with contextlib.suppress(Exception):
+            await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")
+
+
 class OutboxRelay:
     """Publishes the outbox in `seq` order. One relay per service database keeps per-key order."""
 
@@ -187,12 +209,7 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch and delete it; returns how many messages it published. A crash between
         the broker's confirmation and the commit publishes the batch again: the inboxes absorb that."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            # A queue table: few live rows among many deleted ones, so the planner's estimate invites
-            # a sequential scan of every page the queue ever used (12 ms per poll after 100,000
-            # reports, and growing). The index walks from the oldest live row, and skips the dead
-            # entries that earlier scans marked.
-            await conn.execute("SET LOCAL enable_seqscan = off")
+        async with self._pool.acquire() as conn, _relay_transaction(conn):
             rows = await conn.fetch(
                 "SELECT seq, topic, key, payload, headers FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self._batch_size,

@@ -51,3 +51,19 @@ async def test_the_pool_does_not_keep_the_batch_that_used_it(platform, lifetime_
         assert kept is (lifetime_s is not None)
     finally:
         await pool.close()
+
+
+
+async def test_a_connection_goes_back_to_the_pool_without_a_reset_query_and_without_its_transaction(platform):
+    pool = await open_pool(platform.database_urls["intake"])
+    try:
+        sent: list[str] = []
+        async with pool.acquire() as conn:
+            conn.add_query_logger(lambda record: sent.append(record.query))
+            await conn.execute("BEGIN")  # left open, as a handler cancelled mid-statement might
+            await conn.execute("SELECT pg_advisory_xact_lock(4242)")
+        assert sent == ["BEGIN", "SELECT pg_advisory_xact_lock(4242)", "ROLLBACK"], sent
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242") == 0
+    finally:
+        await pool.close()
