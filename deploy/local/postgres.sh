@@ -197,6 +197,12 @@ shared_buffers = '512MB'
 max_wal_size = '4GB'
 checkpoint_timeout = '15min'
 checkpoint_completion_target = 0.9
+# A backend that evicts dirty buffers asks the kernel to write them out every 256 kB (PostgreSQL's
+# default is never). Left to the kernel, a bulk load's evictions joined the broker's pages in
+# 500 to 800 MB of dirty pages, written back at once up to 30 s later, and a commit waiting for its
+# WAL flush then waited up to 200 ms behind them: the p99 at 500 reports/s in the 5 s after
+# 100,000 reports went from 365-535 to 181-190 ms (docs/performance.md, the session of 2026-12-08).
+backend_flush_after = '256kB'
 EOF
 }
 
