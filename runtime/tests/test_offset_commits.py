@@ -6,7 +6,7 @@ import asyncio
 from types import SimpleNamespace
 
 from aiokafka import TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from vroeg_runtime.offset_commits import OffsetCommits
 
@@ -117,3 +117,14 @@ async def test_flush_gives_up_after_its_timeout_when_the_broker_holds_the_commit
     consumer.gate.set()
     await commits.flush()
     assert consumer.commits == [{TopicPartition(TOPIC, 0): 2}]
+
+
+async def test_a_consumer_already_closed_drops_the_commit_instead_of_failing_the_task():
+    class Closed(FakeConsumer):
+        def assignment(self):
+            raise IllegalStateError("No partitions assigned")
+
+    consumer, commits = Closed(), OffsetCommits("intake")
+    commits.done(consumer, records(0, 1))
+    await commits.flush()
+    assert commits.dropped == 1 and consumer.commits == []

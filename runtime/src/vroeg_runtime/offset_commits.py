@@ -42,8 +42,7 @@ class OffsetCommits:
     def done(self, consumer: Any, records: Iterable[Any]) -> None:
         """The work of `records` is durable: commit their offsets soon, without waiting here."""
         self._note(consumer, records)
-        if self._task is None:
-            self._task = asyncio.create_task(self._drain(), name=f"{self._service}-offset-commits")
+        self._start()
 
     async def done_and_committed(self, consumer: Any, records: Iterable[Any]) -> None:
         """As `done`, but return once the offsets are committed (or the commit failed): when the
@@ -58,14 +57,19 @@ class OffsetCommits:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while self._pending or self._task is not None:
-            if self._task is None:
-                self._task = asyncio.create_task(self._drain(), name=f"{self._service}-offset-commits")
+            task = self._start()
             left = deadline - loop.time()
             if left <= 0:
                 log.warning("offset_commits_not_flushed", partitions=len(self._pending))
                 return
             # `wait`, not `await`: the task is not cancelled with the caller, and it raises nothing.
-            await asyncio.wait({self._task}, timeout=left)
+            await asyncio.wait({task}, timeout=left)
+
+    def _start(self) -> asyncio.Task[None]:
+        """The task that sends the pending offsets, started unless it runs already."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain(), name=f"{self._service}-offset-commits")
+        return self._task
 
     def _note(self, consumer: Any, records: Iterable[Any]) -> None:
         self._consumer = consumer
@@ -85,16 +89,16 @@ class OffsetCommits:
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         consumer = self._consumer
-        # A partition taken away by a rebalance is no longer ours to commit: its new owner starts from
-        # the last committed offset and the inbox absorbs what it sees again.
-        assigned = consumer.assignment()
-        mine = {tp: offset for tp, offset in offsets.items() if tp in assigned}
-        if not mine:
-            return
         try:
+            # A partition taken away by a rebalance is no longer ours to commit: its new owner starts
+            # from the last committed offset and the inbox absorbs what it sees again.
+            assigned = consumer.assignment()
+            mine = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+            if not mine:
+                return
             await consumer.commit(mine)
             self.committed += 1
         except Exception as error:  # never raised into the handling: the records are redelivered
             self.dropped += 1
-            log.warning("offset_commit_failed_records_redelivered", partitions=len(mine),
+            log.warning("offset_commit_failed_records_redelivered", partitions=len(offsets),
                         error=type(error).__name__)

@@ -9,8 +9,8 @@ import collections
 import contextlib
 import json
 import uuid
-from dataclasses import dataclass
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
