@@ -87,8 +87,6 @@ class Publisher(Protocol):
 _tracer = trace.get_tracer(__name__)
 
 
-
-
 def relay_span(topic: str, headers: dict[str, str]) -> child_span:
     """The span of publishing one stored message, as a child of the trace context saved with it
     (`headers_to_send` puts this span's context in the message).
